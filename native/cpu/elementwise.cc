@@ -1,0 +1,164 @@
+// CPU elementwise kernels: unary, binary (with broadcasting), where, strided copy/cast, fill.
+#include "../kernels/backend.h"
+#include "loop.h"
+
+namespace dv::cpu {
+namespace {
+
+using math::apply_binary;
+using math::apply_compare;
+using math::apply_unary;
+
+template <class T, UnaryOp OP>
+void unary_typed(const Tensor& x, const Tensor& out, T p0, T p1) {
+  for_each<2>(out.shape(), {out, x}, [=](const std::array<char*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
+    T* o = reinterpret_cast<T*>(p[0]);
+    const T* a = reinterpret_cast<const T*>(p[1]);
+    if (s[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = apply_unary<T>(OP, a[i], p0, p1);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i] = apply_unary<T>(OP, a[i * s[1]], p0, p1);
+    }
+  });
+}
+
+template <class T>
+void unary_dispatch(UnaryOp op, const Tensor& x, const Tensor& out, T p0, T p1) {
+  switch (op) {
+#define DV_CASE(name) \
+  case UnaryOp::name: return unary_typed<T, UnaryOp::name>(x, out, p0, p1);
+    DV_CASE(Neg) DV_CASE(Exp) DV_CASE(Log) DV_CASE(Log1p) DV_CASE(Expm1) DV_CASE(Sqrt) DV_CASE(Rsqrt)
+    DV_CASE(Abs) DV_CASE(Sign) DV_CASE(Tanh) DV_CASE(Sigmoid) DV_CASE(Relu) DV_CASE(Sin) DV_CASE(Cos)
+    DV_CASE(PowScalar) DV_CASE(Clamp)
+#undef DV_CASE
+    default: fail(ErrorCode::Internal, "unknown unary op");
+  }
+}
+
+void unary(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) {
+  dispatch_float(x.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    unary_dispatch<T>(op, x, out, T(p0), T(p1));
+  });
+}
+
+template <class T, class R, class F>
+void binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
+  for_each<3>(out.shape(), {out, a, b}, [=](const std::array<char*, 3>& p, int64_t n, const std::array<int64_t, 3>& s) {
+    R* o = reinterpret_cast<R*>(p[0]);
+    const T* x = reinterpret_cast<const T*>(p[1]);
+    const T* y = reinterpret_cast<const T*>(p[2]);
+    if (s[1] == 1 && s[2] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+    } else if (s[1] == 1 && s[2] == 0) {
+      const T c = y[0];
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], c);
+    } else if (s[1] == 0 && s[2] == 1) {
+      const T c = x[0];
+      for (int64_t i = 0; i < n; ++i) o[i] = f(c, y[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i * s[1]], y[i * s[2]]);
+    }
+  });
+}
+
+template <class T>
+void arithmetic_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  switch (op) {
+#define DV_CASE(name) \
+  case BinaryOp::name: return binary_loop<T, T>(a, b, out, [](T x, T y) { return apply_binary<T>(BinaryOp::name, x, y); });
+    DV_CASE(Add) DV_CASE(Sub) DV_CASE(Mul) DV_CASE(Div) DV_CASE(Pow) DV_CASE(Maximum) DV_CASE(Minimum)
+    DV_CASE(MaskPositive)
+#undef DV_CASE
+    default: fail(ErrorCode::Internal, "unknown binary op");
+  }
+}
+
+template <class T>
+void compare_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  switch (op) {
+#define DV_CASE(name) \
+  case BinaryOp::name:  \
+    return binary_loop<T, uint8_t>(a, b, out, [](T x, T y) { return apply_compare<T>(BinaryOp::name, x, y); });
+    DV_CASE(Eq) DV_CASE(Ne) DV_CASE(Lt) DV_CASE(Le) DV_CASE(Gt) DV_CASE(Ge)
+#undef DV_CASE
+    default: fail(ErrorCode::Internal, "unknown comparison");
+  }
+}
+
+void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  if (math::is_comparison(op)) {
+    dispatch_all(a.dtype(), [&](auto zero) { compare_dispatch<decltype(zero)>(op, a, b, out); });
+  } else {
+    dispatch_float(a.dtype(), [&](auto zero) { arithmetic_dispatch<decltype(zero)>(op, a, b, out); });
+  }
+}
+
+void where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) {
+  dispatch_all(out.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    for_each<4>(out.shape(), {out, cond, a, b},
+                [](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
+                  T* o = reinterpret_cast<T*>(p[0]);
+                  const uint8_t* c = reinterpret_cast<const uint8_t*>(p[1]);
+                  const T* x = reinterpret_cast<const T*>(p[2]);
+                  const T* y = reinterpret_cast<const T*>(p[3]);
+                  for (int64_t i = 0; i < n; ++i) o[i] = c[i * s[1]] ? x[i * s[2]] : y[i * s[3]];
+                });
+  });
+}
+
+template <class S, class D>
+inline D convert(S v) {
+  if constexpr (std::is_same_v<D, uint8_t>) return v != S(0) ? 1 : 0;
+  else return static_cast<D>(v);
+}
+
+void copy(const Tensor& src, const Tensor& dst) {
+  dispatch_all(src.dtype(), [&](auto zs) {
+    using S = decltype(zs);
+    dispatch_all(dst.dtype(), [&](auto zd) {
+      using D = decltype(zd);
+      for_each<2>(dst.shape(), {dst, src}, [](const std::array<char*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
+        D* o = reinterpret_cast<D*>(p[0]);
+        const S* x = reinterpret_cast<const S*>(p[1]);
+        if (s[0] == 1 && s[1] == 1) {
+          for (int64_t i = 0; i < n; ++i) o[i] = convert<S, D>(x[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i) o[i * s[0]] = convert<S, D>(x[i * s[1]]);
+        }
+      });
+    });
+  });
+}
+
+void fill(const Tensor& out, double value) {
+  dispatch_all(out.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    T v = convert<double, T>(value);
+    T* o = out.data<T>();
+    parallel_for(out.numel(), kElementwiseGrain, [=](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) o[i] = v;
+    });
+  });
+}
+
+void arange(const Tensor& out, double start, double step) {
+  dispatch_all(out.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    T* o = out.data<T>();
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) o[i] = convert<double, T>(start + step * double(i));
+  });
+}
+
+BackendRegistrar reg(DeviceKind::CPU, [](Backend& b) {
+  b.unary = unary;
+  b.binary = binary;
+  b.where = where;
+  b.copy = copy;
+  b.fill = fill;
+  b.arange = arange;
+});
+
+}  // namespace
+}  // namespace dv::cpu

@@ -1,0 +1,123 @@
+// CPU matrix products through OpenBLAS. Transposed or otherwise strided operands are passed
+// to BLAS as flags and leading dimensions, never copied unless BLAS cannot read them. OpenBLAS
+// runs on one thread; the split across cores is ours (one pool for the whole library).
+#include <cblas.h>
+#include "../kernels/backend.h"
+#include "parallel.h"
+
+namespace dv::cpu {
+namespace {
+
+// How BLAS reads a rows x cols matrix with element strides (sr, sc).
+struct Operand {
+  bool ok = false;
+  bool trans = false;
+  int64_t ld = 1;
+};
+
+Operand blas_operand(int64_t rows, int64_t cols, int64_t sr, int64_t sc) {
+  Operand op;
+  if ((cols == 1 || sc == 1) && (rows == 1 || sr >= std::max<int64_t>(cols, 1))) {
+    op = {true, false, rows == 1 ? std::max<int64_t>(cols, 1) : sr};
+  } else if ((rows == 1 || sr == 1) && (cols == 1 || sc >= std::max<int64_t>(rows, 1))) {
+    op = {true, true, cols == 1 ? std::max<int64_t>(rows, 1) : sc};
+  }
+  return op;
+}
+
+template <class T>
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c,
+          int64_t ldc) {
+  auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 0.0f, c, int(ldc));
+  else
+    cblas_dgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0, a, int(lda), b, int(ldb), 0.0, c, int(ldc));
+}
+
+// Below this many multiply-adds per thread a product stays on one thread.
+constexpr int64_t kGemmGrain = 1 << 19;
+
+template <class T>
+void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
+  const int nd = out.ndim();
+  const int64_t m = out.dim(nd - 2), n = out.dim(nd - 1), k = a_in.dim(a_in.ndim() - 1);
+  // Make each operand readable by BLAS (a copy only for exotic strides).
+  auto readable = [&](const Tensor& t, int64_t rows, int64_t cols) {
+    int r = t.ndim();
+    Operand op = blas_operand(rows, cols, t.strides()[r - 2], t.strides()[r - 1]);
+    if (op.ok) return std::make_pair(t, op);
+    Tensor c = empty(t.shape(), t.dtype(), t.device());
+    backend(t.device()).copy(t, c);
+    return std::make_pair(c, blas_operand(rows, cols, c.strides()[r - 2], c.strides()[r - 1]));
+  };
+  const std::pair<Tensor, Operand> ra = readable(a_in, m, k), rb = readable(b_in, k, n);
+  const Tensor &a = ra.first, &b = rb.first;
+  const Operand opa = ra.second, opb = rb.second;
+  Shape batch_shape;
+  for (int d = 0; d < nd - 2; ++d) batch_shape.push_back(out.dim(d));
+  auto batch_strides = [&](const Tensor& t) {
+    Shape s;
+    Strides st;
+    for (int d = 0; d < t.ndim() - 2; ++d) s.push_back(t.dim(d)), st.push_back(t.strides()[d]);
+    return broadcast_strides(s, st, batch_shape);
+  };
+  const Strides sa = batch_strides(a), sb = batch_strides(b);
+  const int64_t batches = numel(batch_shape);
+  T* c = out.data<T>();
+  if (k == 0) {
+    for (int64_t i = 0, total = out.numel(); i < total; ++i) c[i] = T(0);
+    return;
+  }
+  auto batch_offsets = [&](int64_t bi, int64_t& oa, int64_t& ob) {
+    oa = ob = 0;
+    for (int d = batch_shape.n - 1; d >= 0; --d) {
+      int64_t i = bi % batch_shape[d];
+      bi /= batch_shape[d];
+      oa += i * sa[d];
+      ob += i * sb[d];
+    }
+  };
+  const T* A = a.data<T>();
+  const T* B = b.data<T>();
+  const int64_t work = m * n * k;
+  if (batches > 1) {
+    parallel_for(batches, std::max<int64_t>(1, kGemmGrain / std::max<int64_t>(work, 1)), [&](int64_t lo, int64_t hi) {
+      for (int64_t bi = lo; bi < hi; ++bi) {
+        int64_t oa, ob;
+        batch_offsets(bi, oa, ob);
+        gemm<T>(opa.trans, opb.trans, m, n, k, A + oa, opa.ld, B + ob, opb.ld, c + bi * m * n, n);
+      }
+    });
+    return;
+  }
+  // One product: split the longer of the two output dimensions across threads.
+  const bool split_rows = m >= n;
+  const int64_t len = split_rows ? m : n;
+  const int64_t grain = std::max<int64_t>(1, kGemmGrain / std::max<int64_t>(1, work / std::max<int64_t>(len, 1)));
+  parallel_for(len, grain, [&](int64_t lo, int64_t hi) {
+    if (split_rows) {
+      const T* a0 = A + (opa.trans ? lo : lo * opa.ld);
+      gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n);
+    } else {
+      const T* b0 = B + (opb.trans ? lo * opb.ld : lo);
+      gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n);
+    }
+  });
+}
+
+void matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
+  dispatch_float(a.dtype(), [&](auto zero) { matmul_typed<decltype(zero)>(a, b, out); });
+}
+
+struct BlasInit {
+  BlasInit() { openblas_set_num_threads(1); }
+};
+
+BackendRegistrar reg(DeviceKind::CPU, [](Backend& b) {
+  static BlasInit init;
+  b.matmul = matmul;
+});
+
+}  // namespace
+}  // namespace dv::cpu

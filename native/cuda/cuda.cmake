@@ -1,0 +1,27 @@
+# The CUDA backend: every .cu file in native/cuda, for sm_90 (H100/H200), with the CUDA
+# runtime linked statically so that the addon loads on machines without a GPU driver.
+enable_language(CUDA)
+find_package(CUDAToolkit REQUIRED)
+set(CMAKE_CUDA_STANDARD 17)
+if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
+  set(CMAKE_CUDA_ARCHITECTURES 90)
+endif()
+file(GLOB DIVERGE_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/native/cuda/*.cu)
+add_library(diverge_cuda STATIC ${DIVERGE_CUDA_SOURCES})
+set_target_properties(diverge_cuda PROPERTIES CUDA_RUNTIME_LIBRARY Static POSITION_INDEPENDENT_CODE ON
+  CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
+target_compile_options(diverge_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -O3>)
+target_link_libraries(diverge_cuda PUBLIC CUDA::cudart_static)
+
+# cuBLAS where the toolkit (or the GPU machine's Python nvidia-cublas) has it; else a tiled kernel.
+find_library(CUBLAS_LIBRARY NAMES cublas libcublas.so.13 libcublas.so.12
+  HINTS $ENV{CUBLAS_ROOT}/lib ${CUDAToolkit_LIBRARY_DIR})
+find_path(CUBLAS_INCLUDE_DIR cublas_v2.h HINTS $ENV{CUBLAS_ROOT}/include ${CUDAToolkit_INCLUDE_DIRS})
+if(CUBLAS_LIBRARY AND CUBLAS_INCLUDE_DIR)
+  message(STATUS "diverge: cuBLAS ${CUBLAS_LIBRARY}")
+  target_compile_definitions(diverge_cuda PRIVATE DIVERGE_CUBLAS=1)
+  target_include_directories(diverge_cuda PRIVATE ${CUBLAS_INCLUDE_DIR})
+  target_link_libraries(diverge_cuda PUBLIC ${CUBLAS_LIBRARY})
+else()
+  message(STATUS "diverge: no cuBLAS; CUDA matmul uses the tiled kernel")
+endif()

@@ -1,0 +1,79 @@
+// The per-device kernel table. ops/ calls kernels only through backend(device); the cpu/ and
+// cuda/ folders fill the table in (each file registers its family at its bottom).
+// Every output tensor handed to a kernel is freshly allocated and contiguous unless stated.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+#include "../core/tensor.h"
+#include "scalar_math.h"
+
+namespace dv {
+
+using math::BinaryOp;
+using math::ReduceOp;
+using math::UnaryOp;
+
+struct ConvGeometry;  // kernels/conv_geometry.h
+
+struct Backend {
+  const char* name = "none";
+  bool available = false;
+
+  // Memory.
+  void* (*allocate)(size_t bytes) = nullptr;  // throws OutOfMemory
+  void (*release)(void* ptr, size_t bytes) = nullptr;
+  void (*to_host)(void* host_dst, const void* src, size_t bytes) = nullptr;
+  void (*from_host)(void* dst, const void* host_src, size_t bytes) = nullptr;
+  void (*synchronize)() = nullptr;
+
+  // Elementwise. Inputs may be strided views (broadcast strides included).
+  void (*unary)(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) = nullptr;
+  void (*binary)(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) = nullptr;
+  void (*where)(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) = nullptr;
+  // Strided copy with dtype conversion; dst may be a strided view (same shape as src).
+  void (*copy)(const Tensor& src, const Tensor& dst) = nullptr;
+  void (*fill)(const Tensor& out, double value) = nullptr;
+  void (*arange)(const Tensor& out, double start, double step) = nullptr;
+
+  // Reduction over the axes in `axes` (bit i = axis i); out has x's rank with those axes of size 1.
+  void (*reduce)(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes) = nullptr;
+
+  // out[..., m, n] = a[..., m, k] @ b[..., k, n], batch dimensions broadcast.
+  void (*matmul)(const Tensor& a, const Tensor& b, const Tensor& out) = nullptr;
+
+  // Indexing along `axis`. idx is int32, contiguous.
+  void (*index_select)(const Tensor& x, int axis, const Tensor& idx, const Tensor& out) = nullptr;
+  // out (pre-filled) [.., idx[i], ..] += src[.., i, ..]
+  void (*index_add)(const Tensor& out, int axis, const Tensor& idx, const Tensor& src) = nullptr;
+  // out[.., i, ..] = x[.., idx[.., i, ..], ..] (idx has out's shape)
+  void (*gather)(const Tensor& x, int axis, const Tensor& idx, const Tensor& out) = nullptr;
+  // out (pre-filled) [.., idx[.., i, ..], ..] += src[.., i, ..]
+  void (*scatter_add)(const Tensor& out, int axis, const Tensor& idx, const Tensor& src) = nullptr;
+
+  // Counter-based random bits (Philox4x32-10): out gets `kind` draws for key (k0,k1).
+  void (*random)(int kind, const Tensor& out, uint32_t k0, uint32_t k1, double p0, double p1) = nullptr;
+
+  // Convolution helpers: image [C, H, W] patches to columns and back (accumulating).
+  void (*im2col)(const Tensor& x, const ConvGeometry& g, const Tensor& cols) = nullptr;
+  void (*col2im)(const Tensor& cols, const ConvGeometry& g, const Tensor& x) = nullptr;
+};
+
+Backend& backend_slot(DeviceKind kind);
+// The backend of a device; throws DeviceUnavailable if it has none on this machine.
+Backend& backend(Device device);
+
+// Registers part of a backend at static-initialisation time (bottom of each kernel file).
+struct BackendRegistrar {
+  template <class F>
+  BackendRegistrar(DeviceKind kind, F&& fill) { fill(backend_slot(kind)); }
+};
+
+// Looks up a kernel, failing clearly where a backend lacks it.
+template <class Fn>
+Fn require_kernel(Fn fn, const Device& d, const char* what) {
+  if (!fn) fail(ErrorCode::DeviceUnavailable, what, " is not implemented on ", d.name());
+  return fn;
+}
+
+}  // namespace dv

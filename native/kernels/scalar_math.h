@@ -1,0 +1,120 @@
+// Scalar formulas shared by the CPU and CUDA kernels: written once, compiled for both.
+#pragma once
+#include <math.h>
+#include <stdint.h>
+
+#ifdef __CUDACC__
+#define DV_HD __host__ __device__ __forceinline__
+#else
+#define DV_HD inline
+#endif
+
+namespace dv::math {
+
+DV_HD float exp_(float x) { return expf(x); }
+DV_HD double exp_(double x) { return exp(x); }
+DV_HD float log_(float x) { return logf(x); }
+DV_HD double log_(double x) { return log(x); }
+DV_HD float log1p_(float x) { return log1pf(x); }
+DV_HD double log1p_(double x) { return log1p(x); }
+DV_HD float expm1_(float x) { return expm1f(x); }
+DV_HD double expm1_(double x) { return expm1(x); }
+DV_HD float sqrt_(float x) { return sqrtf(x); }
+DV_HD double sqrt_(double x) { return sqrt(x); }
+DV_HD float tanh_(float x) { return tanhf(x); }
+DV_HD double tanh_(double x) { return tanh(x); }
+DV_HD float sin_(float x) { return sinf(x); }
+DV_HD double sin_(double x) { return sin(x); }
+DV_HD float cos_(float x) { return cosf(x); }
+DV_HD double cos_(double x) { return cos(x); }
+DV_HD float pow_(float x, float y) { return powf(x, y); }
+DV_HD double pow_(double x, double y) { return pow(x, y); }
+DV_HD float abs_(float x) { return fabsf(x); }
+DV_HD double abs_(double x) { return fabs(x); }
+
+template <class T> DV_HD bool is_nan(T x) { return x != x; }
+
+template <class T> DV_HD T sigmoid(T x) {
+  if (x >= T(0)) return T(1) / (T(1) + exp_(-x));
+  T e = exp_(x);
+  return e / (T(1) + e);
+}
+template <class T> DV_HD T relu(T x) { return x <= T(0) ? T(0) : x; }  // NaN passes through
+template <class T> DV_HD T sign(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x); }
+template <class T> DV_HD T clamp(T x, T lo, T hi) { return x < lo ? lo : (x > hi ? hi : x); }
+// NaN-propagating maximum and minimum (as torch.maximum / torch.minimum).
+template <class T> DV_HD T maximum(T a, T b) { return is_nan(a) ? a : (is_nan(b) ? b : (a > b ? a : b)); }
+template <class T> DV_HD T minimum(T a, T b) { return is_nan(a) ? a : (is_nan(b) ? b : (a < b ? a : b)); }
+
+// Elementwise unary operations with up to two scalar parameters.
+enum class UnaryOp : uint8_t {
+  Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Abs, Sign, Tanh, Sigmoid, Relu, Sin, Cos,
+  PowScalar,  // x ** p0
+  Clamp,      // min(max(x, p0), p1)
+  Count
+};
+
+template <class T>
+DV_HD T apply_unary(UnaryOp op, T x, T p0, T p1) {
+  switch (op) {
+    case UnaryOp::Neg: return -x;
+    case UnaryOp::Exp: return exp_(x);
+    case UnaryOp::Log: return log_(x);
+    case UnaryOp::Log1p: return log1p_(x);
+    case UnaryOp::Expm1: return expm1_(x);
+    case UnaryOp::Sqrt: return sqrt_(x);
+    case UnaryOp::Rsqrt: return T(1) / sqrt_(x);
+    case UnaryOp::Abs: return abs_(x);
+    case UnaryOp::Sign: return sign(x);
+    case UnaryOp::Tanh: return tanh_(x);
+    case UnaryOp::Sigmoid: return sigmoid(x);
+    case UnaryOp::Relu: return relu(x);
+    case UnaryOp::Sin: return sin_(x);
+    case UnaryOp::Cos: return cos_(x);
+    case UnaryOp::PowScalar: return p0 == T(2) ? x * x : (p0 == T(1) ? x : pow_(x, p0));
+    case UnaryOp::Clamp: return clamp(x, p0, p1);
+    default: return x;
+  }
+}
+
+// Elementwise binary operations. Comparisons produce bool (stored as uint8_t).
+enum class BinaryOp : uint8_t {
+  Add, Sub, Mul, Div, Pow, Maximum, Minimum,
+  MaskPositive,  // b > 0 ? a : 0  (the ReLU derivative applied to a gradient a)
+  Eq, Ne, Lt, Le, Gt, Ge,
+  Count
+};
+
+inline constexpr bool is_comparison(BinaryOp op) { return op >= BinaryOp::Eq; }
+
+template <class T>
+DV_HD T apply_binary(BinaryOp op, T a, T b) {
+  switch (op) {
+    case BinaryOp::Add: return a + b;
+    case BinaryOp::Sub: return a - b;
+    case BinaryOp::Mul: return a * b;
+    case BinaryOp::Div: return a / b;
+    case BinaryOp::Pow: return pow_(a, b);
+    case BinaryOp::Maximum: return maximum(a, b);
+    case BinaryOp::Minimum: return minimum(a, b);
+    case BinaryOp::MaskPositive: return b > T(0) ? a : T(0);
+    default: return a;
+  }
+}
+
+template <class T>
+DV_HD uint8_t apply_compare(BinaryOp op, T a, T b) {
+  switch (op) {
+    case BinaryOp::Eq: return a == b;
+    case BinaryOp::Ne: return a != b;
+    case BinaryOp::Lt: return a < b;
+    case BinaryOp::Le: return a <= b;
+    case BinaryOp::Gt: return a > b;
+    case BinaryOp::Ge: return a >= b;
+    default: return 0;
+  }
+}
+
+enum class ReduceOp : uint8_t { Sum, Max, Min, ArgMax, ArgMin, LogSumExp, Count };
+
+}  // namespace dv::math

@@ -1,0 +1,16 @@
+/** diverge/tensor: the Tensor handle, its ops, devices and scoped ownership. */
+import "./methods.js"
+import "./scope.js"
+
+export { Tensor, type Shape, type TensorLike, isTensor } from "./tensor.js"
+export { type DType, isFloating } from "./dtype.js"
+export { cpu, cuda, Device, type DeviceId, deviceName, isAvailable } from "./device.js"
+export { scoped, compute, CurrentOwner, memoryStats, liveCount, liveBytes, type MemoryStats } from "./scope.js"
+export { local } from "./local.js"
+export * from "./ops/creation.js"
+export * from "./ops/elementwise.js"
+export * from "./ops/reduce.js"
+export * from "./ops/shape.js"
+export * from "./ops/indexing.js"
+export * from "./ops/linalg.js"
+export * from "../native/errors.js"

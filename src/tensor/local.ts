@@ -1,0 +1,42 @@
+/**
+ * Ownership helpers that need to recognise tensors inside values: moving every tensor of a
+ * returned tree to another owner, and running a block whose temporaries are freed at once.
+ */
+import { getCurrentDevice, getCurrentOwner, Owner, transfer, withOwner } from "./ownership.js"
+import { Tensor } from "./tensor.js"
+
+/** Visits every tensor in a tree of arrays, plain objects, Maps and Sets. */
+export const forEachTensor = (value: unknown, f: (t: Tensor) => void): void => {
+  const seen = new Set<unknown>()
+  const visit = (v: unknown): void => {
+    if (v instanceof Tensor) return f(v)
+    if (typeof v !== "object" || v === null || seen.has(v) || ArrayBuffer.isView(v)) return
+    seen.add(v)
+    if (Array.isArray(v)) for (const x of v) visit(x)
+    else if (v instanceof Map) for (const x of v.values()) visit(x)
+    else if (v instanceof Set) for (const x of v) visit(x)
+    else for (const key of Object.keys(v)) visit((v as Record<string, unknown>)[key])
+  }
+  visit(value)
+}
+
+/** Moves every tensor in `value` to `to` (undefined: the garbage-collector backstop). */
+export const escape = <A>(value: A, to: Owner | undefined): A => {
+  forEachTensor(value, (t) => transfer(t, to))
+  return value
+}
+
+/**
+ * Runs f with a temporary owner: the tensors it returns move to the enclosing owner, all
+ * others are freed before `local` returns. Graph nodes keep what a later backward pass needs,
+ * so freeing intermediate handles is always safe.
+ */
+export const local = <A>(f: () => A): A => {
+  const outer = getCurrentOwner()
+  const owner = new Owner()
+  try {
+    return escape(withOwner(owner, getCurrentDevice(), f), outer)
+  } finally {
+    owner.release()
+  }
+}

@@ -1,0 +1,39 @@
+/** Indexing with int32 index tensors along one axis. */
+import { native, opId } from "../../native/addon.js"
+import { InvalidArgument } from "../../native/errors.js"
+import { type DType } from "../dtype.js"
+import { local } from "../local.js"
+import { handleOf, Tensor } from "../tensor.js"
+import { arange } from "./creation.js"
+import { eq } from "./elementwise.js"
+import { cast, unsqueeze } from "./shape.js"
+
+const INDEX_SELECT = opId("index_select")
+const INDEX_ADD = opId("index_add")
+const GATHER = opId("gather")
+const SCATTER_ADD = opId("scatter_add")
+
+const axisArg = (axis: number): number => {
+  if (!Number.isInteger(axis)) throw new InvalidArgument({ message: `axis must be an integer, got ${axis}` })
+  return axis
+}
+
+/** The slices x[..., idx[i], ...] along `axis` (idx: 1-D int32). */
+export const indexSelect = (x: Tensor, axis: number, idx: Tensor): Tensor =>
+  Tensor.fromHandle(native.indexSelect(INDEX_SELECT, handleOf(x), axisArg(axis), handleOf(idx, "indices")))
+
+/** base with src's slices added at positions idx along `axis` (repeated indices accumulate). */
+export const indexAdd = (base: Tensor, axis: number, idx: Tensor, src: Tensor): Tensor =>
+  Tensor.fromHandle(native.indexAdd(INDEX_ADD, handleOf(base), axisArg(axis), handleOf(idx, "indices"), handleOf(src, "source")))
+
+/** out[..i..] = x[.. idx[..i..] ..] along `axis` (take_along_axis; idx has x's rank). */
+export const gather = (x: Tensor, axis: number, idx: Tensor): Tensor =>
+  Tensor.fromHandle(native.indexSelect(GATHER, handleOf(x), axisArg(axis), handleOf(idx, "indices")))
+
+/** base with src[..i..] added at position idx[..i..] along `axis`. */
+export const scatterAdd = (base: Tensor, axis: number, idx: Tensor, src: Tensor): Tensor =>
+  Tensor.fromHandle(native.indexAdd(SCATTER_ADD, handleOf(base), axisArg(axis), handleOf(idx, "indices"), handleOf(src, "source")))
+
+/** One-hot rows: out[..., k] = (idx[...] == k), for k < n. */
+export const oneHot = (idx: Tensor, n: number, dtype: DType = "float32"): Tensor =>
+  local(() => cast(eq(unsqueeze(idx, -1), arange(0, n, 1, { dtype: "int32", device: idx.device })), dtype))
