@@ -51,6 +51,9 @@ struct Backend {
   // out (pre-filled) [.., idx[.., i, ..], ..] += src[.., i, ..]
   void (*scatter_add)(const Tensor& out, int axis, const Tensor& idx, const Tensor& src) = nullptr;
 
+  // Stable argsort of each row of a contiguous [rows, n] tensor into int32 out (NaN last).
+  void (*argsort)(const Tensor& x, const Tensor& out, bool descending) = nullptr;
+
   // Counter-based random bits (Philox4x32-10): out gets `kind` draws for key (k0,k1).
   void (*random)(int kind, const Tensor& out, uint32_t k0, uint32_t k1, double p0, double p1) = nullptr;
 

@@ -72,6 +72,9 @@ Tensor index_add(const Tensor& base, int axis, const Tensor& idx, const Tensor& 
 Tensor gather(const Tensor& x, int axis, const Tensor& idx);
 Tensor scatter_add(const Tensor& base, int axis, const Tensor& idx, const Tensor& src);
 
+// Stable argsort along the last axis (int32; NaN last).
+Tensor argsort(const Tensor& x, bool descending);
+
 // Creation (never recorded).
 Tensor full(const Shape& shape, double value, DType dtype, Device device);
 Tensor arange(int64_t n, double start, double step, DType dtype, Device device);

@@ -6,7 +6,7 @@ import { local } from "../local.js"
 import { handleOf, Tensor } from "../tensor.js"
 import { arange } from "./creation.js"
 import { eq } from "./elementwise.js"
-import { cast, unsqueeze } from "./shape.js"
+import { cast, transpose, unsqueeze } from "./shape.js"
 
 const INDEX_SELECT = opId("index_select")
 const INDEX_ADD = opId("index_add")
@@ -37,3 +37,21 @@ export const scatterAdd = (base: Tensor, axis: number, idx: Tensor, src: Tensor)
 /** One-hot rows: out[..., k] = (idx[...] == k), for k < n. */
 export const oneHot = (idx: Tensor, n: number, dtype: DType = "float32"): Tensor =>
   local(() => cast(eq(unsqueeze(idx, -1), arange(0, n, 1, { dtype: "int32", device: idx.device })), dtype))
+
+const ARGSORT = opId("argsort")
+
+/** Indices that sort x along `axis` (stable; NaN last; int32). */
+export const argsort = (x: Tensor, axis = -1, descending = false): Tensor =>
+  local(() => {
+    const last = x.ndim - 1
+    const a = axis < 0 ? axis + x.ndim : axis
+    if (!Number.isInteger(a) || a < 0 || a > last)
+      throw new InvalidArgument({ message: `argsort: axis ${axis} out of range for a ${x.ndim}-D tensor` })
+    if (a === last) return Tensor.fromHandle(native.unaryParams(ARGSORT, handleOf(x), descending ? 1 : 0, 0))
+    const moved = transpose(x, a, last)
+    return transpose(Tensor.fromHandle(native.unaryParams(ARGSORT, moved.handle, descending ? 1 : 0, 0)), a, last)
+  })
+
+/** x sorted along `axis`; differentiable (the gradient is routed back through the permutation). */
+export const sort = (x: Tensor, axis = -1, descending = false): Tensor =>
+  local(() => gather(x, axis, argsort(x, axis, descending)))
