@@ -1,4 +1,5 @@
 // CPU elementwise kernels: unary, binary (with broadcasting), where, strided copy/cast, fill.
+#include <utility>
 #include "../kernels/backend.h"
 #include "loop.h"
 
@@ -22,23 +23,19 @@ void unary_typed(const Tensor& x, const Tensor& out, T p0, T p1) {
   });
 }
 
-template <class T>
-void unary_dispatch(UnaryOp op, const Tensor& x, const Tensor& out, T p0, T p1) {
-  switch (op) {
-#define DV_CASE(name) \
-  case UnaryOp::name: return unary_typed<T, UnaryOp::name>(x, out, p0, p1);
-    DV_CASE(Neg) DV_CASE(Exp) DV_CASE(Log) DV_CASE(Log1p) DV_CASE(Expm1) DV_CASE(Sqrt) DV_CASE(Rsqrt)
-    DV_CASE(Abs) DV_CASE(Sign) DV_CASE(Tanh) DV_CASE(Sigmoid) DV_CASE(Relu) DV_CASE(Sin) DV_CASE(Cos)
-    DV_CASE(PowScalar) DV_CASE(Clamp)
-#undef DV_CASE
-    default: fail(ErrorCode::Internal, "unknown unary op");
-  }
+// One instantiation of the loop per op code, built from the enum (no list to keep in sync).
+template <class T, size_t... Ops>
+void unary_dispatch(UnaryOp op, const Tensor& x, const Tensor& out, T p0, T p1, std::index_sequence<Ops...>) {
+  using Fn = void (*)(const Tensor&, const Tensor&, T, T);
+  static constexpr Fn table[] = {&unary_typed<T, static_cast<UnaryOp>(Ops)>...};
+  if (static_cast<size_t>(op) >= sizeof...(Ops)) fail(ErrorCode::Internal, "unknown unary op");
+  table[static_cast<size_t>(op)](x, out, p0, p1);
 }
 
 void unary(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) {
   dispatch_float(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    unary_dispatch<T>(op, x, out, T(p0), T(p1));
+    unary_dispatch<T>(op, x, out, T(p0), T(p1), std::make_index_sequence<static_cast<size_t>(UnaryOp::Count)>{});
   });
 }
 

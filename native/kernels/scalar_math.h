@@ -31,6 +31,8 @@ DV_HD float pow_(float x, float y) { return powf(x, y); }
 DV_HD double pow_(double x, double y) { return pow(x, y); }
 DV_HD float abs_(float x) { return fabsf(x); }
 DV_HD double abs_(double x) { return fabs(x); }
+DV_HD float erf_(float x) { return erff(x); }
+DV_HD double erf_(double x) { return erf(x); }
 
 template <class T> DV_HD bool is_nan(T x) { return x != x; }
 
@@ -46,9 +48,51 @@ template <class T> DV_HD T clamp(T x, T lo, T hi) { return x < lo ? lo : (x > hi
 template <class T> DV_HD T maximum(T a, T b) { return is_nan(a) ? a : (is_nan(b) ? b : (a > b ? a : b)); }
 template <class T> DV_HD T minimum(T a, T b) { return is_nan(a) ? a : (is_nan(b) ? b : (a < b ? a : b)); }
 
+// Wright omega ω(u) = W(e^u), the principal Lambert W at e^u, for real u: the solution of
+// ω + log ω = u. Computed in double from an asymptotic start and refined by Halley steps
+// on f(w) = w + log w - u (cubic convergence; 4 steps reach double precision).
+DV_HD double wright_omega(double u) {
+  if (u != u) return u;
+  if (u == INFINITY) return u;
+  if (u < -745.0) return exp(u);  // ω(u) = e^u (1 - e^u + ...): e^u already underflows
+  // Starting points within 30% of ω on each range; Halley's method converges from there.
+  double w = u > 1.0 ? u - log(u) : (u > -2.0 ? exp(u) / (1.0 + exp(u)) : exp(u));
+  for (int i = 0; i < 6; ++i) {
+    double f = w + log(w) - u;
+    double fp = 1.0 + 1.0 / w, fpp = -1.0 / (w * w);
+    double step = f / (fp - 0.5 * f * fpp / fp);
+    w -= step;
+    if (w <= 0) w = 1e-300;
+    if (fabs(step) <= 1e-16 * (1.0 + fabs(w))) break;
+  }
+  return w;
+}
+template <class T> DV_HD T wright_omega_t(T u) { return static_cast<T>(wright_omega(static_cast<double>(u))); }
+
+// Principal branch W0(x) for x >= -1/e (NaN below): W0(x) = ω(log x) for x > 0, and a Halley
+// iteration on w e^w = x for -1/e <= x <= 0.
+DV_HD double lambert_w0(double x) {
+  const double branch = -0.36787944117144233;  // -1/e
+  if (x != x || x < branch) return NAN;
+  if (x == 0) return 0;
+  if (x > 0) return wright_omega(log(x));
+  if (x == branch) return -1.0;
+  double p = sqrt(2.0 * (2.718281828459045 * x + 1.0));  // series about the branch point
+  double w = -1.0 + p - p * p / 3.0 + 11.0 / 72.0 * p * p * p;
+  for (int i = 0; i < 8; ++i) {
+    double e = exp(w), f = w * e - x;
+    double step = f / (e * (w + 1.0) - (w + 2.0) * f / (2.0 * w + 2.0));
+    w -= step;
+    if (fabs(step) <= 1e-16 * (1.0 + fabs(w))) break;
+  }
+  return w;
+}
+template <class T> DV_HD T lambert_w0_t(T x) { return static_cast<T>(lambert_w0(static_cast<double>(x))); }
+
 // Elementwise unary operations with up to two scalar parameters.
 enum class UnaryOp : uint8_t {
   Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Abs, Sign, Tanh, Sigmoid, Relu, Sin, Cos,
+  Erf, LambertW, WrightOmega,
   PowScalar,  // x ** p0
   Clamp,      // min(max(x, p0), p1)
   Count
@@ -71,6 +115,9 @@ DV_HD T apply_unary(UnaryOp op, T x, T p0, T p1) {
     case UnaryOp::Relu: return relu(x);
     case UnaryOp::Sin: return sin_(x);
     case UnaryOp::Cos: return cos_(x);
+    case UnaryOp::Erf: return erf_(x);
+    case UnaryOp::LambertW: return lambert_w0_t(x);
+    case UnaryOp::WrightOmega: return wright_omega_t(x);
     case UnaryOp::PowScalar: return p0 == T(2) ? x * x : (p0 == T(1) ? x : pow_(x, p0));
     case UnaryOp::Clamp: return clamp(x, p0, p1);
     default: return x;

@@ -20,6 +20,9 @@ Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
 Tensor sin(const Tensor& x);
+Tensor erf(const Tensor& x);
+Tensor lambert_w(const Tensor& x);     // principal branch W0, x >= -1/e
+Tensor wright_omega(const Tensor& x);  // ω(u) = W0(e^u), for any real u
 Tensor cos(const Tensor& x);
 Tensor pow_scalar(const Tensor& x, double p);
 Tensor clamp(const Tensor& x, double lo, double hi);

@@ -46,6 +46,18 @@ void vjp_sigmoid(BackwardCtx& c) {
   c.grads[0] = mul(c.grad, mul(y, rsub(y, 1.0)));
 }
 void vjp_relu(BackwardCtx& c) { c.grads[0] = mask_positive(c.grad, c.output()); }
+void vjp_erf(BackwardCtx& c) {  // 2/sqrt(pi) e^{-x^2}
+  Tensor x = c.input(0);
+  c.grads[0] = mul(c.grad, mul(exp(neg(mul(x, x))), 1.1283791670955126));
+}
+void vjp_lambert_w(BackwardCtx& c) {  // W' = e^{-W} / (1 + W) (finite at 0, unlike W / (x (1 + W)))
+  Tensor w = c.output();
+  c.grads[0] = mul(c.grad, div(exp(neg(w)), add(w, 1.0)));
+}
+void vjp_wright_omega(BackwardCtx& c) {  // ω' = ω / (1 + ω)
+  Tensor w = c.output();
+  c.grads[0] = mul(c.grad, div(w, add(w, 1.0)));
+}
 void vjp_sin(BackwardCtx& c) { c.grads[0] = mul(c.grad, cos(c.input(0))); }
 void vjp_cos(BackwardCtx& c) { c.grads[0] = neg(mul(c.grad, sin(c.input(0)))); }
 void vjp_pow_scalar(BackwardCtx& c) {
@@ -76,6 +88,9 @@ DV_UNARY(kSign, "sign", Sign, vjp_sign, 0)
 DV_UNARY(kTanh, "tanh", Tanh, vjp_tanh, kSaveOut)
 DV_UNARY(kSigmoid, "sigmoid", Sigmoid, vjp_sigmoid, kSaveOut)
 DV_UNARY(kRelu, "relu", Relu, vjp_relu, kSaveOut)
+DV_UNARY(kErf, "erf", Erf, vjp_erf, kSaveIn0)
+DV_UNARY(kLambertW, "lambert_w", LambertW, vjp_lambert_w, kSaveOut)
+DV_UNARY(kWrightOmega, "wright_omega", WrightOmega, vjp_wright_omega, kSaveOut)
 DV_UNARY(kSin, "sin", Sin, vjp_sin, kSaveIn0)
 DV_UNARY(kCos, "cos", Cos, vjp_cos, kSaveIn0)
 #undef DV_UNARY
@@ -85,7 +100,7 @@ const OpDef kPowScalar{"pow_scalar", Family::UnaryParams, 1, infer_unary, forwar
 const OpDef kClamp{"clamp", Family::UnaryParams, 1, infer_clamp, forward_unary<UnaryOp::Clamp>, vjp_clamp, kSaveIn0};
 
 OpRegistrar reg({&kNeg, &kExp, &kLog, &kLog1p, &kExpm1, &kSqrt, &kRsqrt, &kAbs, &kSign, &kTanh, &kSigmoid, &kRelu,
-                 &kSin, &kCos, &kPowScalar, &kClamp});
+                 &kErf, &kLambertW, &kWrightOmega, &kSin, &kCos, &kPowScalar, &kClamp});
 
 }  // namespace
 
@@ -103,6 +118,9 @@ Tensor tanh(const Tensor& x) { return apply(kTanh, {x}); }
 Tensor sigmoid(const Tensor& x) { return apply(kSigmoid, {x}); }
 Tensor relu(const Tensor& x) { return apply(kRelu, {x}); }
 Tensor sin(const Tensor& x) { return apply(kSin, {x}); }
+Tensor erf(const Tensor& x) { return apply(kErf, {x}); }
+Tensor lambert_w(const Tensor& x) { return apply(kLambertW, {x}); }
+Tensor wright_omega(const Tensor& x) { return apply(kWrightOmega, {x}); }
 Tensor cos(const Tensor& x) { return apply(kCos, {x}); }
 Tensor pow_scalar(const Tensor& x, double p) {
   Attrs a;

@@ -27,6 +27,11 @@ export const sigmoid = unary("sigmoid")
 export const relu = unary("relu")
 export const sin = unary("sin")
 export const cos = unary("cos")
+export const erf = unary("erf")
+/** The principal branch W₀ of the Lambert W function (w·eʷ = x), for x ≥ −1/e (NaN below). */
+export const lambertW = unary("lambert_w")
+/** The Wright omega function ω(u) = W₀(eᵘ), defined for every real u without overflow. */
+export const wrightOmega = unary("wright_omega")
 
 const POW_SCALAR = opId("pow_scalar")
 const CLAMP = opId("clamp")
