@@ -17,7 +17,7 @@ const FOLD_TAG = 2
 
 const isWord = (u: unknown): u is number => typeof u === "number" && Number.isInteger(u) && u >= 0 && u < TWO_32
 
-const make = (k0: number, k1: number): Key => new Key({ k0, k1 })
+const make = (k0: number, k1: number): Key => Object.freeze(new Key({ k0, k1 }))
 
 /** Whether u is a Key with two uint32 words. */
 export const isKey = (u: unknown): u is Key => u instanceof Key && isWord(u.k0) && isWord(u.k1)

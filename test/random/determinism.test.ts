@@ -78,6 +78,22 @@ describe("determinism", () => {
       expect(T.liveCount()).toBe(before)
     }))
 
+  it.effect("a CUDA draw equals the CPU draw bit for bit, or fails with DeviceUnavailable", () =>
+    Effect.gen(function* () {
+      // Where no GPU or no CUDA random kernel exists this checks the typed failure; once the
+      // kernel exists and a GPU answers, it is the CPU/GPU parity test.
+      const n = 100_003
+      for (const [name, f] of draws) {
+        const cpuBytes = yield* inScope(() => f([n]).toTypedArray())
+        const onGpu = yield* T.scoped(T.compute(() => f([n]).toTypedArray())).pipe(
+          Effect.provideService(T.Device, T.cuda(0)),
+          Effect.result
+        )
+        if (onGpu._tag === "Success") expect(sameBytes(onGpu.success, cpuBytes), name).toBe(true)
+        else expect(onGpu.failure._tag, name).toBe("DeviceUnavailable")
+      }
+    }))
+
   it.effect("bad arguments are typed errors", () =>
     Effect.gen(function* () {
       const k = key(1)

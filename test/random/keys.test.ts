@@ -15,8 +15,9 @@ describe("keys", () => {
     expect(key(Number.MAX_SAFE_INTEGER)).toMatchObject({ k0: 0xffffffff, k1: 2 ** 21 - 1 })
   })
 
-  it("keys compare by value and survive a JSON round trip", () => {
-    const k = split(key(42), 3)[2]!
+  it("keys compare by value, are frozen, and survive a JSON round trip", () => {
+    const k = split(key(42), 3)[2]
+    expect(Object.isFrozen(k)).toBe(true)
     expect(Equal.equals(k, new Key({ k0: k.k0, k1: k.k1 }))).toBe(true)
     expect(Equal.equals(k, key(42))).toBe(false)
     const back = keyFromJSON(JSON.parse(JSON.stringify({ step: 3, key: k })).key)
