@@ -153,4 +153,21 @@ Napi::Value Addon::Create(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value Addon::Random(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const OpDef& op = op_arg(info, 0, static_cast<int>(Family::Random));
+    Attrs a;
+    a.dims = dims_arg(info, 1, "shape");
+    a.dtype = dtype_arg(info, 2);
+    a.device = device_arg(info, 3);
+    a.i0 = int_arg(info, 4, "key word 0");
+    a.i1 = int_arg(info, 5, "key word 1");
+    if (a.i0 < 0 || a.i0 >= (int64_t{1} << 32) || a.i1 < 0 || a.i1 >= (int64_t{1} << 32))
+      fail(ErrorCode::InvalidArgument, "random: key words must be integers in [0, 2^32), got ", a.i0, ", ", a.i1);
+    a.s0 = number_arg(info, 6, "parameter 0");
+    a.s1 = number_arg(info, 7, "parameter 1");
+    return wrap(info.Env(), apply(op, nullptr, 0, a));
+  });
+}
+
 }  // namespace dv::binding

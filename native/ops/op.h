@@ -34,6 +34,7 @@ enum class Family : uint8_t {
   IndexSelect,  // (x, axis, idx)  index_select, gather
   IndexAdd,     // (base, axis, idx, src)
   Create,       // (dims, dtype, device, p0, p1)   full, arange
+  Random,       // (dims, dtype, device, k0, k1, p0, p1)   random_* (Philox draws)
   Internal,     // only reached from C++ (VJP helpers)
 };
 

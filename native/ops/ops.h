@@ -85,6 +85,9 @@ Tensor scalar_like(const Tensor& t, double value);
 Tensor zeros_like(const Tensor& t);
 Tensor ones_like(const Tensor& t);
 Tensor from_host(const void* data, const Shape& shape, DType dtype, Device device);
+// Counter-based random draws (kernels/philox.h): `kind` is a prng::RandomKind code; the key is
+// (k0, k1); p0, p1 are the kind's parameters. Never recorded.
+Tensor random(int kind, const Shape& shape, DType dtype, Device device, uint32_t k0, uint32_t k1, double p0, double p1);
 
 // Composites.
 Tensor sum_to(const Tensor& g, const Shape& shape);  // the un-broadcast of the autograd engine
