@@ -1,0 +1,12 @@
+/** diverge/divergence: divergences as values, their combinators, penalties and closed forms. */
+export {
+  type Divergence, type Inputs, type Conventions, type Penalty, MissingInput,
+  make, isDivergence, plus, scale, withPenalty, withWeightClip, perSample
+} from "./divergence.js"
+export { fgan, fDivergences, fNames, variationalBound, type FName, type FDivergence, type FganOptions } from "./fgan.js"
+export { minimax, nonSaturating, leastSquares, hinge, wasserstein, type LeastSquaresOptions } from "./gan.js"
+export { gradientPenalty, r1, r2, inputGradient, type GradientPenaltyOptions } from "./penalty.js"
+export { mmd, mmd2, gaussianKernel, inverseMultiquadricKernel, energyKernel, squaredDistances, kernelFromSpec, type Kernel, type KernelSpec, type Estimator, type MmdOptions } from "./mmd.js"
+export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Likelihood, type LikelihoodSpec, type ElboOptions } from "./elbo.js"
+export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
+export * as ClosedForm from "./closed-form.js"
