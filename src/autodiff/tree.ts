@@ -52,3 +52,8 @@ export const zipWith = <T>(a: T, b: T, f: (x: Tensor, y: Tensor, index: number) 
   if (bs.length !== leaves(a).length) throw new InvalidArgument({ message: "trees have different numbers of tensors" })
   return map(a, (x, i) => f(x, bs[i]!, i))
 }
+
+/** Frees every tensor of a tree now (old parameters, optimizer states, gradients). Idempotent. */
+export const disposeTree = (tree: unknown): void => {
+  for (const t of leaves(tree)) t.dispose()
+}
