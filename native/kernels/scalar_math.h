@@ -93,6 +93,7 @@ template <class T> DV_HD T lambert_w0_t(T x) { return static_cast<T>(lambert_w0(
 enum class UnaryOp : uint8_t {
   Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Abs, Sign, Tanh, Sigmoid, Relu, Sin, Cos,
   Erf, LambertW, WrightOmega,
+  Square,     // x * x: what PowScalar with p0 = 2 runs as (no pow call in the loop)
   PowScalar,  // x ** p0
   Clamp,      // min(max(x, p0), p1)
   Count
@@ -118,7 +119,8 @@ DV_HD T apply_unary(UnaryOp op, T x, T p0, T p1) {
     case UnaryOp::Erf: return erf_(x);
     case UnaryOp::LambertW: return lambert_w0_t(x);
     case UnaryOp::WrightOmega: return wright_omega_t(x);
-    case UnaryOp::PowScalar: return p0 == T(2) ? x * x : (p0 == T(1) ? x : pow_(x, p0));
+    case UnaryOp::Square: return x * x;
+    case UnaryOp::PowScalar: return pow_(x, p0);
     case UnaryOp::Clamp: return clamp(x, p0, p1);
     default: return x;
   }

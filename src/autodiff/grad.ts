@@ -9,7 +9,8 @@ import { InvalidArgument } from "../native/errors.js"
 import { escape } from "../tensor/local.js"
 import { getCurrentDevice, getCurrentOwner, Owner, withOwner } from "../tensor/ownership.js"
 import { handleOf, Tensor } from "../tensor/tensor.js"
-import { leaves, unflatten } from "./tree.js"
+import { enableGrad, noGrad } from "../tensor/grad-mode.js"
+import { leaves, unflatten } from "../tensor/tree.js"
 
 export interface GradOptions {
   /** Record the gradient computation so that it can be differentiated again. */
@@ -31,20 +32,7 @@ export const variable = (t: Tensor): Tensor => {
   return leaf
 }
 
-const withGradMode = <A>(enabled: boolean, f: () => A): A => {
-  const previous = native.setGradEnabled(enabled)
-  try {
-    return f()
-  } finally {
-    native.setGradEnabled(previous)
-  }
-}
-
-/** Runs f without recording any graph (a "no-grad" forward pass). */
-export const noGrad = <A>(f: () => A): A => withGradMode(false, f)
-
-/** Runs f recording graphs (grad and vjp always record their function, even inside noGrad). */
-export const enableGrad = <A>(f: () => A): A => withGradMode(true, f)
+export { enableGrad, noGrad }
 
 /**
  * The low-level engine call: gradients of sum_k <outputs[k], gradOutputs[k]> with respect to

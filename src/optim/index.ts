@@ -32,4 +32,4 @@ export { type SgdOptions, type AdamConfig, type RmspropOptions, sgd, adam, adamw
 export * as Schedules from "./schedule.js"
 export type { Schedule, LearningRate } from "./schedule.js"
 export { type Json, stateToJson, stateFromJson } from "./serialize.js"
-export { disposeTree } from "../autodiff/tree.js"
+export { disposeTree } from "../tensor/tree.js"

@@ -2,7 +2,7 @@
  * Different transforms for differently labelled parameters (optax's multi_transform): e.g. no
  * weight decay on biases, or separate learning rates for two sub-networks in one tree.
  */
-import { leaves, map } from "../autodiff/tree.js"
+import { leaves, map } from "../tensor/tree.js"
 import { local } from "../tensor/local.js"
 import { Tensor } from "../tensor/tensor.js"
 import { invalidConfig } from "./config.js"

@@ -5,7 +5,7 @@
  * and each tensor is touched by as few native ops as the formula allows. Squares are written
  * g · g: the CPU's binary kernels vectorise, its pow_scalar kernel (square) does not.
  */
-import { leaves, map, type Tree, unflatten } from "../autodiff/tree.js"
+import { leaves, map, type Tree, unflatten } from "../tensor/tree.js"
 import { local } from "../tensor/local.js"
 import { zerosLike } from "../tensor/ops/creation.js"
 import { add, div, maximum, mul, sqrt, sub } from "../tensor/ops/elementwise.js"

@@ -5,7 +5,7 @@
  * Float values survive exactly (JSON numbers are float64; a float32 read back rounds to itself).
  * `undefined` inside records is dropped, as JSON.stringify does.
  */
-import type { Tree } from "../autodiff/tree.js"
+import type { Tree } from "../tensor/tree.js"
 import { InvalidArgument } from "../native/errors.js"
 import { local } from "../tensor/local.js"
 import { type CreateOptions, tensor } from "../tensor/ops/creation.js"

@@ -11,8 +11,8 @@
  * - the returned updates may share tensors with the input updates or the new state (e.g. a
  *   momentum buffer): they are temporaries, freed by `step` (or by an enclosing `local`).
  */
-import { noGrad } from "../autodiff/grad.js"
-import { leaves, map, zipWith } from "../autodiff/tree.js"
+import { noGrad } from "../tensor/grad-mode.js"
+import { leaves, map, zipWith } from "../tensor/tree.js"
 import { local } from "../tensor/local.js"
 import { add, clamp, div, maximum, mul, sqrt } from "../tensor/ops/elementwise.js"
 import { sum } from "../tensor/ops/reduce.js"

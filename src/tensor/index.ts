@@ -8,6 +8,8 @@ export { cpu, cuda, Device, type DeviceId, deviceName, isAvailable } from "./dev
 export { scoped, compute, CurrentOwner, memoryStats, liveCount, liveBytes, type MemoryStats } from "./scope.js"
 export { local } from "./local.js"
 export { numThreads, setNumThreads } from "./threads.js"
+export { noGrad, enableGrad } from "./grad-mode.js"
+export * as Tree from "./tree.js"
 export * from "./ops/creation.js"
 export * from "./ops/elementwise.js"
 export * from "./ops/reduce.js"

@@ -3,7 +3,7 @@
  * (numbers, strings, undefined) is carried along unchanged and never differentiated.
  */
 import { InvalidArgument } from "../native/errors.js"
-import { Tensor } from "../tensor/tensor.js"
+import { Tensor } from "./tensor.js"
 
 export type Tree = Tensor | number | string | boolean | null | undefined | readonly Tree[] | { readonly [key: string]: Tree }
 
