@@ -60,11 +60,14 @@ uint32_t axes_arg(const Napi::CallbackInfo& info, size_t i) {
 std::vector<double> ids_arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (i >= info.Length() || !info[i].IsArray()) fail(ErrorCode::InvalidArgument, what, " must be an array of tensors");
   Napi::Array arr = info[i].As<Napi::Array>();
-  std::vector<double> ids(arr.Length());
-  for (uint32_t k = 0; k < arr.Length(); ++k) {
+  const uint32_t n = arr.Length();
+  // No more tensors than handles can exist; a long (sparse) array must not reserve memory first.
+  if (n > kMaxHandleList) fail(ErrorCode::InvalidArgument, what, " has ", n, " entries; at most ", kMaxHandleList);
+  std::vector<double> ids;
+  for (uint32_t k = 0; k < n; ++k) {
     Napi::Value v = arr.Get(k);
     if (v.IsEmpty() || !v.IsNumber()) fail(ErrorCode::InvalidArgument, what, "[", k, "] must be a tensor handle");
-    ids[k] = v.As<Napi::Number>().DoubleValue();
+    ids.push_back(v.As<Napi::Number>().DoubleValue());
   }
   return ids;
 }
