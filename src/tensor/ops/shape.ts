@@ -80,8 +80,14 @@ export const stack = (xs: readonly Tensor[], axis = 0): Tensor =>
     return concat(xs.map((x) => unsqueeze(x, axis < 0 ? axis + xs[0]!.ndim + 1 : axis)), axis < 0 ? axis + xs[0]!.ndim + 1 : axis)
   })
 
-/** Splits along an axis into pieces of the given sizes (views). */
+/** Splits along an axis into pieces of the given sizes, which must add up to its length (views). */
 export const split = (x: Tensor, sizes: readonly number[], axis = 0): Tensor[] => {
+  const length = x.shape[axisOf(axis, x.ndim, "split")]!
+  if (!Array.isArray(sizes) || sizes.some((n) => !Number.isInteger(n) || n < 0))
+    throw new InvalidArgument({ message: `split: sizes must be non-negative integers, got ${JSON.stringify(sizes)}` })
+  const total = sizes.reduce((a, b) => a + b, 0)
+  if (total !== length)
+    throw new InvalidArgument({ message: `split: sizes [${sizes.join(", ")}] add up to ${total}, but axis ${axis} has length ${length}` })
   let at = 0
   return sizes.map((n) => {
     const piece = slice(x, axis, at, at + n)
