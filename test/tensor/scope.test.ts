@@ -227,4 +227,21 @@ describe("local, dispose and use after dispose", () => {
         for (const forged of [-1, 0.5, 2 ** 60, NaN, 123456789]) expect(() => native.meta(forged)).toThrow(expect.objectContaining({ _tag: expect.stringMatching(/InvalidArgument|UseAfterDispose/) }))
       })
     ))
+
+  it("freeing the end of a 300k-op autograd chain does not recurse once per node (stack overflow)", () => {
+    const base = native.stats(0)
+    const ADD = opId("add"), FULL = opId("full")
+    const x = native.create(FULL, [1], 1, 0, 1, 0)
+    native.setRequiresGrad(x, true)
+    let y = x
+    for (let i = 0; i < 300_000; i++) {
+      const z = native.binary(ADD, y, 1, 2)
+      if (y !== x) native.dispose(y)
+      y = z
+    }
+    expect(native.item(y)).toBe(300_001)
+    native.dispose(y)
+    native.dispose(x)
+    expect(native.stats(0)).toEqual(base.map((v, i) => (i === 2 ? native.stats(0)[2] : v)))
+  })
 })
