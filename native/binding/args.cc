@@ -47,6 +47,9 @@ Device device_arg(const Napi::CallbackInfo& info, size_t i) {
   int64_t v = int_arg(info, i, "device");  // kind * 256 + index
   int64_t kind = v / 256, index = v % 256;
   if (v < 0 || kind >= kNumDeviceKinds || index >= 8) fail(ErrorCode::InvalidArgument, "unknown device code ", v);
+  // There is one CPU device; "cpu:3" would make tensors that mix with no others.
+  if (kind == static_cast<int64_t>(DeviceKind::CPU) && index != 0)
+    fail(ErrorCode::InvalidArgument, "unknown device code ", v, ": the CPU is device cpu:0");
   return Device{static_cast<DeviceKind>(kind), static_cast<int8_t>(index)};
 }
 
