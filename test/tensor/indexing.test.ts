@@ -25,7 +25,10 @@ describe("concat, stack, split", () => {
           const offsets = parts.map((_, k) => parts.slice(0, k).reduce((s, p) => s + p.ref.shape[a]!, 0))
           const total = parts.reduce((s, p) => s + p.ref.shape[a]!, 0)
           expectClose(out, refFrom(withAxis(shape, a, total), (i) => {
-            const k = offsets.findLastIndex((o, j) => i[a]! >= o && parts[j]!.ref.shape[a]! > 0)
+            let k = 0 // the last part that starts at or before i[a] and is not empty
+            offsets.forEach((o, j) => {
+              if (i[a]! >= o && parts[j]!.ref.shape[a]! > 0) k = j
+            })
             return at(parts[k]!.ref, withAxis(i, a, i[a]! - offsets[k]!))
           }), 0, undefined, `concat axis ${axis}`)
         }
@@ -88,8 +91,8 @@ describe("gather, scatterAdd, indexSelect, indexAdd, oneHot", () => {
             const target = withAxis(i, a, at(idx, i))
             let off = 0
             for (let d = 0; d < shape.length; d++) off = off * shape[d]! + target[d]!
-            sums.data[off] += at(S.ref, i)
-            scale[off] += Math.abs(at(S.ref, i))
+            sums.data[off] = sums.data[off]! + at(S.ref, i)
+            scale[off] = scale[off]! + Math.abs(at(S.ref, i))
           }
           expectClose(T.scatterAdd(B.t, axis, idxT, S.t), sums, rtol(dtype), scale.map((s) => Math.max(s, 1e-30)), `scatterAdd axis ${axis}`)
         }
