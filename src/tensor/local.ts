@@ -20,9 +20,16 @@ export const forEachTensor = (value: unknown, f: (t: Tensor) => void): void => {
   visit(value)
 }
 
-/** Moves every tensor in `value` to `to` (undefined: the garbage-collector backstop). */
-export const escape = <A>(value: A, to: Owner | undefined): A => {
-  forEachTensor(value, (t) => transfer(t, to))
+/**
+ * Moves the tensors in `value` that `from` owns, or that no owner holds, to `to` (undefined:
+ * the garbage-collector backstop). Tensors of other owners stay where they are: a block that
+ * returns a tensor of an enclosing scope (`local(() => x)`) must not hand it to a
+ * shorter-lived owner.
+ */
+export const escape = <A>(value: A, from: Owner, to: Owner | undefined): A => {
+  forEachTensor(value, (t) => {
+    if (t._owner === from || t._owner === undefined) transfer(t, to)
+  })
   return value
 }
 
@@ -35,7 +42,7 @@ export const local = <A>(f: () => A): A => {
   const outer = getCurrentOwner()
   const owner = new Owner()
   try {
-    return escape(withOwner(owner, getCurrentDevice(), f), outer)
+    return escape(withOwner(owner, getCurrentDevice(), f), owner, outer)
   } finally {
     owner.release()
   }

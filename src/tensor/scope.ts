@@ -26,7 +26,7 @@ export const scoped = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A
       Effect.provideService(CurrentOwner, owner),
       Effect.onExit((exit) =>
         Effect.sync(() => {
-          if (exit._tag === "Success") escape(exit.value, parent)
+          if (exit._tag === "Success") escape(exit.value, owner, parent)
           owner.release()
         })
       )
