@@ -70,6 +70,28 @@ describe("Tensor.scoped", () => {
       expect(live()).toBe(base)
     }))
 
+  it.effect("a tensor of an enclosing scope, returned by local or by an inner scope, stays with its owner", () =>
+    Effect.gen(function* () {
+      const base = live()
+      yield* T.scoped(
+        Effect.gen(function* () {
+          const p = yield* T.compute(() => T.ones([2]))
+          // a composite that may return its input unchanged, called in a shorter scope
+          const maybeScale = (x: T.Tensor, k: number) => T.local(() => (k === 1 ? x : T.mul(x, k)))
+          yield* T.scoped(Effect.gen(function* () {
+            yield* T.compute(() => maybeScale(p, 1))
+            return "done"
+          }))
+          expect(p.isDisposed).toBe(false)
+          const same = yield* T.scoped(Effect.succeed({ p, n: 1 }))
+          expect(same.p.isDisposed).toBe(false)
+          yield* T.scoped(Effect.succeed(p)).pipe(Effect.andThen(T.scoped(Effect.void)))
+          expect(yield* T.compute(() => T.sum(p).item())).toBe(2)
+        })
+      )
+      expect(live()).toBe(base)
+    }))
+
   it.effect("frees everything when the effect fails with Effect.fail", () =>
     Effect.gen(function* () {
       const base = live()
