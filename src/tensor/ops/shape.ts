@@ -64,6 +64,7 @@ export const flatten = (x: Tensor, start = 0, end = -1): Tensor => {
   const shape = x.shape
   if (shape.length === 0) return reshape(x, [1])
   const s = axisOf(start, shape.length, "flatten"), e = axisOf(end, shape.length, "flatten")
+  if (s > e) throw new InvalidArgument({ message: `flatten: start axis ${start} comes after end axis ${end}` })
   const merged = shape.slice(s, e + 1).reduce((a, b) => a * b, 1)
   return reshape(x, [...shape.slice(0, s), merged, ...shape.slice(e + 1)])
 }
