@@ -133,6 +133,7 @@ describe("views", () => {
       for (const v of [T.squeeze(x), T.unsqueeze(x, 2), T.flatten(x, 0, 2)]) expectClose(T.flatten(v), ref, 0)
       expect(() => T.squeeze(x, 1)).toThrow(expect.objectContaining({ _tag: "InvalidArgument", message: expect.stringContaining("squeeze") }))
       expect(() => T.unsqueeze(x, 6)).toThrow(expect.objectContaining({ _tag: "InvalidArgument", message: expect.stringContaining("unsqueeze") }))
+      expect(() => T.flatten(x, 2, 1)).toThrow(expect.objectContaining({ _tag: "InvalidArgument", message: expect.stringContaining("flatten") }))
       expect(() => T.flatten(x, 3, 5)).toThrow(expect.objectContaining({ _tag: "InvalidArgument", message: expect.stringContaining("flatten") }))
     }))
 
