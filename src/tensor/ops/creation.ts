@@ -4,7 +4,7 @@ import { InvalidArgument } from "../../native/errors.js"
 import { type DeviceId, deviceCode } from "../device.js"
 import { type DType, dtypeCode, dtypeOfArray } from "../dtype.js"
 import { getCurrentDevice } from "../ownership.js"
-import { type Shape, Tensor } from "../tensor.js"
+import { asTensor, type Shape, Tensor } from "../tensor.js"
 
 export interface CreateOptions {
   readonly dtype?: DType
@@ -104,9 +104,10 @@ export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => full(
 export const scalar = (value: number, options: CreateOptions = {}): Tensor => full([], value, options)
 
 const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: options.dtype ?? t.dtype, device: options.device ?? t.device })
-export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 0, like(t, options))
-export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 1, like(t, options))
-export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options))
+export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(asTensor(t).shape, 0, like(t, options))
+export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(asTensor(t).shape, 1, like(t, options))
+export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor =>
+  full(asTensor(t).shape, value, like(t, options))
 
 /** start, start + step, ... below stop (NumPy's arange); `arange(n)` is 0 .. n-1. */
 export const arange = (start: number, stop?: number, step = 1, options: CreateOptions = {}): Tensor => {
