@@ -51,6 +51,39 @@ describe("error messages", () => {
     expect(caught(() => T.concat([T.ones([1]), {} as never]))._tag).toBe("InvalidArgument")
   })
 
+  it("every op given a non-tensor where a tensor belongs throws a tagged error, not a TypeError", () =>
+    T.local(() => {
+      const x = T.ones([2, 3])
+      const i = T.tensor([[0, 1, 0], [1, 0, 1]], { dtype: "int32" })
+      const calls: Record<string, (bad: never) => unknown> = {
+        exp: (b) => T.exp(b), powScalar: (b) => T.powScalar(b, 2), clamp: (b) => T.clamp(b, 0, 1),
+        add: (b) => T.add(b, x), addRight: (b) => T.add(x, b), where: (b) => T.where(b, x, x),
+        sum: (b) => T.sum(b), sumAxes: (b) => T.sum(x, b), mean: (b) => T.mean(b, 0), variance: (b) => T.variance(b),
+        argmax: (b) => T.argmax(b), logsumexp: (b) => T.logsumexp(b, 1),
+        reshape: (b) => T.reshape(b, [6]), permute: (b) => T.permute(b, [1, 0]), transpose: (b) => T.transpose(b),
+        expand: (b) => T.expand(b, [2, 3]), slice: (b) => T.slice(b, 0, 1), squeeze: (b) => T.squeeze(b),
+        unsqueeze: (b) => T.unsqueeze(b, 0), flatten: (b) => T.flatten(b), cast: (b) => T.cast(b, "float64"),
+        contiguous: (b) => T.contiguous(b), concat: (b) => T.concat([x, b]), stack: (b) => T.stack([x, b]),
+        split: (b) => T.split(b, [1, 1]), gather: (b) => T.gather(b, 0, i), gatherIdx: (b) => T.gather(x, 0, b),
+        scatterAdd: (b) => T.scatterAdd(x, 0, i, b), indexSelect: (b) => T.indexSelect(b, 0, T.tensor([0], { dtype: "int32" })),
+        indexAdd: (b) => T.indexAdd(b, 0, T.tensor([0], { dtype: "int32" }), T.ones([1, 3])), oneHot: (b) => T.oneHot(b, 3),
+        argsort: (b) => T.argsort(b), sort: (b) => T.sort(b), matmul: (b) => T.matmul(b, x), matmulRight: (b) => T.matmul(x, b),
+        zerosLike: (b) => T.zerosLike(b), fullLike: (b) => T.fullLike(b, 1)
+      }
+      for (const [name, call] of Object.entries(calls))
+        for (const bad of [5, "x", null, undefined, {}, [1, 2]]) {
+          if (((name === "add" || name === "addRight") && bad === 5) || (name === "sumAxes" && bad === undefined)) continue // valid calls
+          let e: unknown = undefined
+          try {
+            call(bad as never)
+            expect.fail(`${name}(${String(bad)}) did not throw`)
+          } catch (thrown) {
+            e = thrown
+          }
+          if (!T.isTensorError(e)) expect.fail(`${name}(${String(bad)}) threw ${String(e)}`)
+        }
+    }))
+
   it.effect("a missing CUDA device is DeviceUnavailable: creating on cuda, or providing Device.Cuda", () =>
     Effect.gen(function* () {
       if (T.isAvailable("cuda")) return // on a GPU machine this check does not apply
