@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
+import { native, opId } from "../../src/native/addon.js"
 import * as T from "../../src/tensor/index.js"
 
 /** The error f throws (fails the test if it throws nothing). */
@@ -83,6 +84,13 @@ describe("error messages", () => {
           if (!T.isTensorError(e)) expect.fail(`${name}(${String(bad)}) threw ${String(e)}`)
         }
     }))
+
+  it("there is one CPU device: cpu:1 is refused in TypeScript and by the addon", () => {
+    expect(caught(() => T.zeros([2], { device: { kind: "cpu", index: 1 } }))._tag).toBe("InvalidArgument")
+    const e = caught(() => native.create(opId("full"), [2], 0, 1, 0, 0))
+    expect(e._tag).toBe("InvalidArgument")
+    expect(e.message).toContain("cpu:0")
+  })
 
   it.effect("a missing CUDA device is DeviceUnavailable: creating on cuda, or providing Device.Cuda", () =>
     Effect.gen(function* () {
