@@ -7,7 +7,9 @@
  */
 import { createHash } from "node:crypto"
 import { Effect, FileSystem } from "effect"
+import type { TensorError } from "../native/errors.js"
 import { tensor } from "../tensor/ops/creation.js"
+import { compute } from "../tensor/scope.js"
 import type { DeviceId } from "../tensor/device.js"
 import { type DType, dtypes } from "../tensor/dtype.js"
 import { Tensor } from "../tensor/tensor.js"
@@ -81,7 +83,9 @@ export const encode = (meta: CheckpointMeta, body: unknown): Uint8Array => {
 }
 
 const typed = (dtype: DType, bytes: Uint8Array) => {
-  const copy = bytes.slice().buffer
+  // A copy into a fresh, aligned buffer (a Node Buffer's slice() would share its pool).
+  const copy = new ArrayBuffer(bytes.byteLength)
+  new Uint8Array(copy).set(bytes)
   return dtype === "float32" ? new Float32Array(copy) : dtype === "float64" ? new Float64Array(copy) : dtype === "int32" ? new Int32Array(copy) : new Uint8Array(copy)
 }
 
@@ -91,8 +95,8 @@ export const decode = (
   bytes: Uint8Array,
   expect: CheckpointMeta,
   device?: DeviceId
-): Effect.Effect<unknown, CheckpointCorrupt | CheckpointMismatch> =>
-  Effect.suspend((): Effect.Effect<unknown, CheckpointCorrupt | CheckpointMismatch> => {
+): Effect.Effect<unknown, CheckpointCorrupt | CheckpointMismatch | TensorError> =>
+  Effect.suspend((): Effect.Effect<unknown, CheckpointCorrupt | CheckpointMismatch | TensorError> => {
     const corrupt = (message: string) => Effect.fail(new CheckpointCorrupt({ path, message }))
     if (bytes.length < MAGIC.length + 4 + 32 || !MAGIC.every((b, i) => bytes[i] === b)) return corrupt("not a diverge checkpoint (bad magic or too short)")
     const body = bytes.subarray(0, bytes.length - 32)
@@ -114,10 +118,14 @@ export const decode = (
     const payload = start + headerLength
     for (const e of header.tensors)
       if (!dtypes.includes(e.dtype) || payload + e.offset + e.bytes > body.length) return corrupt("tensor table points outside the file")
-    const tensors = header.tensors.map((e) =>
-      tensor(typed(e.dtype, body.subarray(payload + e.offset, payload + e.offset + e.bytes)), { shape: e.shape, dtype: e.dtype, ...(device ? { device } : {}) })
-    )
-    return Effect.succeed(rebuild(header.tree, tensors))
+    const table = header.tensors
+    // Created in the fiber's tensor scope, like any tensor made by Effect code.
+    return compute(() => {
+      const tensors = table.map((e) =>
+        tensor(typed(e.dtype, body.subarray(payload + e.offset, payload + e.offset + e.bytes)), { shape: e.shape, dtype: e.dtype, ...(device ? { device } : {}) })
+      )
+      return rebuild(header.tree, tensors)
+    })
   })
 
 /** Checks that `loaded` has the tensor shapes and dtypes of `template` (e.g. a fresh init). */
