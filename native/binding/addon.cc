@@ -17,6 +17,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
       InstanceMethod("indexSelect", &Addon::IndexSelect),
       InstanceMethod("indexAdd", &Addon::IndexAdd),
       InstanceMethod("create", &Addon::Create),
+      InstanceMethod("conv", &Addon::Conv),
       InstanceMethod("fromArray", &Addon::FromArray),
       InstanceMethod("toArray", &Addon::ToArray),
       InstanceMethod("item", &Addon::Item),

@@ -34,6 +34,7 @@ enum class Family : uint8_t {
   IndexSelect,  // (x, axis, idx)  index_select, gather
   IndexAdd,     // (base, axis, idx, src)
   Create,       // (dims, dtype, device, p0, p1)   full, arange
+  Conv,         // (x, [kh, kw, sh, sw, ph, pw, dh, dw], [H, W]?)   im2col, col2im
   Internal,     // only reached from C++ (VJP helpers)
 };
 
