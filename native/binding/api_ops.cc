@@ -184,4 +184,20 @@ Napi::Value Addon::Random(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value Addon::Conv(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const OpDef& op = op_arg(info, 0, static_cast<int>(Family::Conv));
+    Attrs a;
+    a.dims = dims_arg(info, 2, "convolution geometry");
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
+      Dims hw = dims_arg(info, 3, "image size");
+      DV_CHECK(hw.n == 2, ErrorCode::InvalidArgument, "image size must be [H, W], got ", hw);
+      a.i0 = hw[0];
+      a.i1 = hw[1];
+      a.i2 = 1;
+    }
+    return wrap(info.Env(), apply(op, {tensor(info, 1)}, a));
+  });
+}
+
 }  // namespace dv::binding
