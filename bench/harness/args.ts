@@ -43,9 +43,15 @@ export const parseArgs = (argv: readonly string[], defaults: { rounds: number } 
         threads = list(flag, value()).map((t) => positiveInt(flag, t))
         if (threads.some((t) => t < 1 || t > 64)) throw new ArgsError("--threads: each count must be in [1, 64]")
         break
-      case "--reps": reps = positiveInt(flag, value()); break
+      case "--reps":
+        reps = positiveInt(flag, value())
+        if (reps < 1) throw new ArgsError("--reps must be at least 1")
+        break
       case "--warmup": warmup = positiveInt(flag, value()); break
-      case "--rounds": rounds = positiveInt(flag, value()); break
+      case "--rounds":
+        rounds = positiveInt(flag, value())
+        if (rounds < 1) throw new ArgsError("--rounds must be at least 1")
+        break
       case "--quick": quick = true; break
       case "--help": case "-h": help = true; break
       default: throw new ArgsError(`unknown flag ${a}`)

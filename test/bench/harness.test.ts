@@ -100,6 +100,7 @@ describe("bench args", () => {
     expect(() => parseArgs(["--fast"])).toThrow(ArgsError)
     expect(() => parseArgs(["--threads", "0"])).toThrow(ArgsError)
     expect(() => parseArgs(["--reps", "x"])).toThrow(ArgsError)
+    expect(() => parseArgs(["--reps", "0"])).toThrow(ArgsError)
     expect(() => parseArgs(["--only"])).toThrow(ArgsError)
   })
 })
