@@ -27,6 +27,8 @@ export interface PairSummary {
   readonly theirs_ms: number
   /** median over rounds of ours.ms_median / theirs.ms_median; > 1: we are slower */
   readonly time_ratio: number
+  /** median over rounds of ours.ms_min / theirs.ms_min: less sensitive to other load */
+  readonly time_ratio_min: number
   readonly ours_value: number
   readonly theirs_value: number
   readonly value_name: string
@@ -67,6 +69,7 @@ export const summarizePair = (
     ours_ms: med(o, (r) => r.ms_median),
     theirs_ms: med(t, (r) => r.ms_median),
     time_ratio: median(rounds.map((_, i) => o[i]!.ms_median / t[i]!.ms_median)),
+    time_ratio_min: median(rounds.map((_, i) => o[i]!.ms_min / t[i]!.ms_min)),
     ours_value: med(o, (r) => r.value),
     theirs_value: med(t, (r) => r.value),
     value_name: o[0]!.value_name,
@@ -85,13 +88,13 @@ const fmt = (x: number): string =>
 /** The comparison as a markdown table, then the workloads we do not implement yet. */
 export const markdownTable = (rows: readonly PairSummary[], missing: readonly string[]): string => {
   const head =
-    "| W | variant | T | ours | theirs | ours ms | theirs ms | time ours/theirs | value (ours / theirs) | RSS MB (ours / theirs) | RSS ratio | rounds | load1 |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    "| W | variant | T | ours | theirs | ours ms | theirs ms | time ours/theirs | min-time ratio | value (ours / theirs) | RSS MB (ours / theirs) | RSS ratio | rounds | load1 |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
   const body = rows
     .map((r) =>
       [
         r.id, r.variant || "-", r.threads, r.ours, r.theirs + (r.check_failed ? " (CHECK FAILED)" : ""),
-        fmt(r.ours_ms), fmt(r.theirs_ms), `**${r.time_ratio.toFixed(2)}**`,
+        fmt(r.ours_ms), fmt(r.theirs_ms), `**${r.time_ratio.toFixed(2)}**`, r.time_ratio_min.toFixed(2),
         `${fmt(r.ours_value)} / ${fmt(r.theirs_value)} ${r.value_name}`,
         `${r.ours_rss_mb.toFixed(0)} / ${r.theirs_rss_mb.toFixed(0)}`, r.rss_ratio.toFixed(2), r.rounds,
         `${r.load1_min.toFixed(2)}–${r.load1_max.toFixed(2)}`

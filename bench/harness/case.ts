@@ -18,6 +18,8 @@ export interface CaseOptions {
 export const runCase = (workload: Workload, kase: Case, options: CaseOptions): BenchRecord => {
   setNumThreads(options.threads)
   const plan = options.plan ?? kase.plan
+  // Peak RSS with the library loaded and nothing built yet (node + tsx + effect + addon).
+  const rssStart = process.resourceUsage().maxRSS / 1024
   // The case runs in a tensor scope, as study code would: its data is freed at the end.
   const { summary, report } = Effect.runSync(
     Tensor.scoped(
@@ -39,6 +41,7 @@ export const runCase = (workload: Workload, kase: Case, options: CaseOptions): B
     threads: options.threads,
     load1: loadavg()[0]!,
     rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+    rss_start_mb: rssStart,
     ...kase.params,
     ...report.extra
   }
