@@ -40,9 +40,11 @@ const main = async (): Promise<number> => {
   const dir = join(repoRoot, "bench", "results")
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${now.toISOString().slice(0, 10)}.jsonl`)
-  const write = (obj: unknown) => appendFileSync(file, JSON.stringify(obj) + "\n")
+  // Every line names its run (several runs of a day share one file).
+  const run = now.toISOString()
+  const write = (obj: object) => appendFileSync(file, JSON.stringify({ run, ...obj }) + "\n")
   const machine = cpus()[0]?.model ?? "unknown"
-  write({ kind: "run", started: now.toISOString(), machine, cores: cpus().length, host: hostname(), load: loadavg(), args })
+  write({ kind: "run", machine, cores: cpus().length, host: hostname(), load: loadavg(), args })
   process.stderr.write(`bench:compare on ${machine} (${cpus().length} cores), load ${loadavg().map((x) => x.toFixed(2)).join(" ")}; lines -> ${file}\n`)
 
   const runs: RoundRecord[] = []
