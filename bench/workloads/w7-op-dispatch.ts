@@ -3,6 +3,7 @@
  * on 4-element float32 tensors, each result dropped. value = µs per op at the median.
  */
 import { add, full, ones, Tensor } from "../../src/tensor/index.js"
+import { variable } from "../../src/autodiff/index.js"
 import type { Case, Prepared, Summary, Workload } from "../harness/types.js"
 
 export const OPS_PER_BLOCK = 10_000
@@ -48,18 +49,26 @@ const addScoped: Case = {
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// TODO(autograd): `diverge-add-autograd`, the peer of `torch-add-autograd`: `a` requires
-// grad, so every add records a graph node, released when `c` is disposed; no backward.
-// Add it here once the autodiff API (src/autodiff) lands, e.g.
-//   const a = requiresGrad(ones([4]))   // whatever the public call is
-//   unit: () => { for (...) add(a, b).dispose() }
-// and list it in `cases` below; bench/compare/pairs.ts already pairs that impl name with
-// torch-add-autograd.
-// ---------------------------------------------------------------------------------------
+/** `a` requires grad, so every add records a graph node, released when `c` is disposed (no backward). */
+const addAutograd: Case = {
+  impl: "diverge-add-autograd",
+  params: { ops_per_block: OPS_PER_BLOCK, size: 4 },
+  plan,
+  quick,
+  prepare: (): Prepared => {
+    const { a, b } = operands()
+    const leaf = variable(a)
+    return {
+      unit: () => {
+        for (let i = 0; i < OPS_PER_BLOCK; i++) add(leaf, b).dispose()
+      },
+      report: perOp
+    }
+  }
+}
 
 export const w7OpDispatch: Workload = {
   id: "W7",
   name: "op-dispatch",
-  cases: [addDispose, addScoped]
+  cases: [addDispose, addScoped, addAutograd]
 }
