@@ -84,7 +84,7 @@ export const valueAndGrad =
   ) =>
   (params: P, ...rest: Args): { value: Tensor; grad: P; aux: Aux } => {
     const outer = getCurrentOwner()
-    const owner = new Owner()
+    const owner = new Owner(outer)
     try {
       const result = withOwner(owner, getCurrentDevice(), () => enableGrad(() => {
         const { leafs, tree } = asInputs(params)
@@ -120,7 +120,7 @@ export const vjp = <P>(
   options: GradOptions = {}
 ): readonly [Tensor, (cotangent: Tensor) => P] => {
   const outer = getCurrentOwner()
-  const owner = new Owner()
+  const owner = new Owner(outer)
   try {
     const result = withOwner(owner, getCurrentDevice(), () => enableGrad(() => {
       const { leafs, tree } = asInputs(primals)

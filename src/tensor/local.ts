@@ -38,10 +38,27 @@ export const escape = <A>(value: A, from: Owner, to: Owner | undefined): A => {
  */
 export const local = <A>(f: () => A): A => {
   const outer = getCurrentOwner()
-  const owner = new Owner()
+  const owner = new Owner(outer)
   try {
     return escape(withOwner(owner, getCurrentDevice(), f), owner, outer)
   } finally {
     owner.release()
+  }
+}
+
+/**
+ * A function that hands tensors to the owner current now. For values that leave a block
+ * sideways — through a closure, like the new BatchNorm statistics of a critic called inside a
+ * divergence's loss — rather than as its result: `const keep = keeper()` before the block,
+ * `state = keep(out.state)` inside it. Only tensors of owners made under this one move, so a
+ * longer-lived tensor passed through is never handed to a shorter-lived owner.
+ */
+export const keeper = () => {
+  const target = getCurrentOwner()
+  return <A>(value: A): A => {
+    forEachTensor(value, (t) => {
+      if (t._owner !== undefined && t._owner !== target && (target === undefined || t._owner.isUnder(target))) transfer(t, target)
+    })
+    return value
   }
 }

@@ -18,6 +18,15 @@ export class Owner {
   private tensors: Owned[] = []
   private gone = 0
 
+  /** The owner that was current when this one was made (it outlives this one). */
+  constructor(readonly parent?: Owner) {}
+
+  /** Whether this owner was made, directly or not, under `ancestor`. */
+  isUnder(ancestor: Owner): boolean {
+    for (let o = this.parent; o !== undefined; o = o.parent) if (o === ancestor) return true
+    return false
+  }
+
   add(t: Owned): void {
     t._owner = this
     this.tensors.push(t)

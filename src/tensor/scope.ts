@@ -21,7 +21,7 @@ export const CurrentOwner = Context.Reference<Owner | undefined>("diverge/tensor
 export const scoped = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.withFiber((fiber) => {
     const parent = fiber.getRef(CurrentOwner)
-    const owner = new Owner()
+    const owner = new Owner(parent)
     return effect.pipe(
       Effect.provideService(CurrentOwner, owner),
       Effect.onExit((exit) =>

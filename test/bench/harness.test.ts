@@ -49,7 +49,9 @@ describe("bench harness (quick, in-process)", () => {
     const ids = workloads.map((w) => w.id)
     expect(new Set(ids).size).toBe(ids.length)
     for (const w of workloads) expect(new Set(w.cases.map((c) => c.impl)).size).toBe(w.cases.length)
-    expect(findWorkload("W1")).toBeUndefined()
+    expect(findWorkload("W1")?.name).toBe("gan-mlp-2d")
+    expect(findWorkload("dcgan-28")?.id).toBe("W4")
+    expect(findWorkload("W9")).toBeUndefined()
   })
 })
 

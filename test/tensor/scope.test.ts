@@ -267,3 +267,29 @@ describe("local, dispose and use after dispose", () => {
     expect(native.stats(0)).toEqual(base.map((v, i) => (i === 2 ? native.stats(0)[2] : v)))
   })
 })
+
+describe("keeper", () => {
+  it("keeps tensors that leave nested blocks through a closure, and never shortens a longer life", () => {
+    const before = T.liveCount()
+    const outer = T.tensor([1, 2])
+    let sideways: T.Tensor | undefined
+    let passedThrough: T.Tensor | undefined
+    const result = T.local(() => {
+      const keep = T.keeper()
+      T.local(() => {
+        T.local(() => {
+          sideways = keep(T.mul(outer, 10)) // made two blocks down
+          passedThrough = keep(outer) // owned by no block under the keeper: left alone
+        })
+      })
+      return T.sum(sideways!)
+    })
+    expect(sideways!.isDisposed).toBe(true) // kept by the first block, freed when it ended
+    expect(passedThrough).toBe(outer)
+    expect(outer.isDisposed).toBe(false)
+    expect(result.item()).toBe(30)
+    result.dispose()
+    outer.dispose()
+    expect(T.liveCount()).toBe(before)
+  })
+})
