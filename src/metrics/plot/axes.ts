@@ -162,8 +162,8 @@ export const drawAxes = (r: Raster, f: PlotFrame, o: AxesOptions): void => {
 export interface LegendEntry {
   readonly name: string
   readonly colour: Rgb
-  /** The swatch: a short line, a dot, or a filled box. */
-  readonly kind: "line" | "dot" | "box"
+  /** The swatch: a short line, a dot, a filled box or a cross (for marked points). */
+  readonly kind: "line" | "dot" | "box" | "cross"
 }
 
 /** A legend box in the top-right corner of the data area. */
@@ -180,7 +180,10 @@ export const drawLegend = (r: Raster, f: PlotFrame, entries: ReadonlyArray<Legen
     const cy = y + 6 + i * rowHeight + 3
     if (e.kind === "line") r.fillRect(x + 8, cy, 16, 2, e.colour)
     else if (e.kind === "dot") r.disc(x + 16, cy, 3, e.colour)
-    else r.fillRect(x + 10, cy - 3, 12, 7, e.colour)
+    else if (e.kind === "cross") {
+      r.line(x + 13, cy - 3, x + 19, cy + 3, e.colour, { thickness: 2 })
+      r.line(x + 13, cy + 3, x + 19, cy - 3, e.colour, { thickness: 2 })
+    }    else r.fillRect(x + 10, cy - 3, 12, 7, e.colour)
     drawText(r, e.name, x + 8 + 16 + 6, cy - 3, { colour: TEXT })
   })
 }

@@ -93,7 +93,7 @@ export const scatterPlot = (data: Points | ReadonlyArray<ScatterSeries>, options
     }
   })
   const legend: LegendEntry[] = named ? series.map((s, k) => ({ name: s.name, colour: s.colour ?? PALETTE[k % PALETTE.length]!, kind: "dot" })) : []
-  if (named && centres) legend.push({ name: options.centresName ?? "modes", colour: options.centreColour ?? [200, 0, 0], kind: "box" })
+  if (named && centres) legend.push({ name: options.centresName ?? "modes", colour: options.centreColour ?? [200, 0, 0], kind: "cross" })
   drawLegend(raster, frame, legend)
   return raster
 }
