@@ -3,7 +3,7 @@
  * steps per second, the time left and the latest value of each metric); elsewhere (CI logs,
  * files) the same facts as a plain line every `every` steps.
  */
-import { Clock, Effect } from "effect"
+import { Clock, Effect, type Scope } from "effect"
 import { formatDuration, formatMetric } from "./format.js"
 import { checkRecord, type MetricSink, SinkError } from "./sink.js"
 
@@ -52,8 +52,8 @@ export const formatProgressLine = (s: ProgressState, options: { readonly barWidt
   return options.barWidth !== undefined ? `${bar(s.total > 0 ? s.step / s.total : 0, options.barWidth)} ${line}` : line
 }
 
-/** A progress sink; images are ignored. Not scoped: it holds no resource (close ends the line). */
-export const consoleProgressSink = (options: ProgressOptions): Effect.Effect<MetricSink, SinkError> =>
+/** A progress sink; images are ignored. Closing it (or the end of its scope) ends the line. */
+export const consoleProgressSink = (options: ProgressOptions): Effect.Effect<MetricSink, SinkError, Scope.Scope> =>
   Effect.suspend(() => {
     const { total } = options
     if (!Number.isSafeInteger(total) || total <= 0) {
@@ -88,12 +88,9 @@ export const consoleProgressSink = (options: ProgressOptions): Effect.Effect<Met
         }
       })
 
-    return Effect.succeed<MetricSink>({
-      write,
-      image: () => Effect.void,
-      close: Effect.sync(() => {
-        if (drawn && !closed) stream.write("\n")
-        closed = true
-      })
+    const close = Effect.sync(() => {
+      if (drawn && !closed) stream.write("\n")
+      closed = true
     })
+    return Effect.acquireRelease(Effect.succeed<MetricSink>({ write, image: () => Effect.void, close }), () => close)
   })

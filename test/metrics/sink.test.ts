@@ -185,6 +185,14 @@ describe("progress", () => {
       expect((yield* Effect.flip(sink.write({ step: 3, values: {} }))).message).toMatch(/closed/)
     }))
 
+  it.effect("the end of the scope ends the terminal line", () =>
+    Effect.gen(function* () {
+      const { chunks, stream } = fakeStream(true, 80)
+      yield* Effect.scoped(Effect.flatMap(consoleProgressSink({ total: 4, stream }), (sink) => sink.write({ step: 1, values: {} })))
+      expect(chunks).toHaveLength(2)
+      expect(chunks[1]).toBe("\n")
+    }))
+
   it.effect("a total that is not a positive integer is a SinkError", () =>
     Effect.gen(function* () {
       expect((yield* Effect.flip(consoleProgressSink({ total: 0 })))._tag).toBe("SinkError")
