@@ -32,7 +32,7 @@ const nearest = (x: Float64Array, d: number, centres: readonly (readonly number[
   return { which, dist }
 }
 
-const published: [string, D.Distribution & { modes: D.Modes }, number[][], number][] = [
+const published: [string, D.Distribution & { modes: D.Modes; logDensity: (x: T.Tensor) => T.Tensor }, number[][], number][] = [
   ["ring (PacGAN)", D.ring, Array.from({ length: 8 }, (_, i) => [Math.cos((Math.PI * i) / 4), Math.sin((Math.PI * i) / 4)]), 0.01],
   ["grid (PacGAN)", D.grid, [-4, -2, 0, 2, 4].flatMap((a) => [-4, -2, 0, 2, 4].map((b) => [a, b])), 0.05],
   [
