@@ -29,7 +29,7 @@ export const Cursor = Schema.Struct({
 })
 export type Cursor = typeof Cursor.Type
 
-export const start: Cursor = { epoch: 0, position: 0 }
+export const firstCursor: Cursor = { epoch: 0, position: 0 }
 
 /** A cursor back from JSON (e.g. a checkpoint), validated. */
 export const cursorFromJSON = (u: unknown): Cursor => {
@@ -192,7 +192,7 @@ export const batches = <B>(dataset: Dataset<B>, options: BatchOptions): Stream.S
     Effect.try({
       try: () => {
         const plan = new Plan(dataset.size, options)
-        return { plan, from: plan.normalise(options.from ?? start) }
+        return { plan, from: plan.normalise(options.from ?? firstCursor) }
       },
       catch: (e) => (e instanceof InvalidArgument ? e : new InvalidArgument({ message: `batches: ${String(e)}` }))
     }).pipe(
@@ -224,7 +224,7 @@ export interface BatchIterator<B> extends IterableIterator<Batch<B>>, Disposable
 /** Batches as a synchronous iterator; throws InvalidArgument on bad options. Dispose it (or finish a for-of) to free the last batch. */
 export const batchIterator = <B>(dataset: Dataset<B>, options: BatchOptions): BatchIterator<B> => {
   const plan = new Plan(dataset.size, options)
-  let cursor = plan.normalise(options.from ?? start)
+  let cursor = plan.normalise(options.from ?? firstCursor)
   let lent: Batch<B> | undefined
   let done = false
   const finish = (): IteratorResult<Batch<B>> => {

@@ -46,7 +46,7 @@ export {
 } from "./mnist.js"
 export {
   Cursor,
-  start,
+  firstCursor,
   cursorFromJSON,
   type Dataset,
   tensorDataset,

@@ -130,12 +130,12 @@ describe("swiss roll (gan_toy.py: make_swiss_roll, noise 0.25, columns [0, 2], /
       expect(Math.abs(sx.mean - want.x)).toBeLessThan(5 * sx.se)
       expect(Math.abs(sz.mean - want.z)).toBeLessThan(5 * sz.se)
       expect(Math.abs(sr.mean - want.r2)).toBeLessThan(5 * sr.se)
-      // Unscaled, a point is (t cos t, t sin t) + 0.25ε: its radius is within 8 noise σ of some
-      // t ≡ its angle (mod 2π) in [1.5π, 4.5π].
+      // Unscaled, a point is (t cos t, t sin t) + 0.25ε: it lies within 8 noise σ of the curve point
+      // at some t ≡ its angle (mod 2π), t in [1.5π, 4.5π].
       let worst = 0
       for (let i = 0; i < n; i++) {
         const u = 7.5 * xs[2 * i]!, v = 7.5 * xs[2 * i + 1]!
-        const r = Math.hypot(u, v), theta = Math.atan2(v, u)
+        const theta = Math.atan2(v, u)
         let best = Infinity
         for (let k = -1; k <= 3; k++) {
           const t = Math.min(b, Math.max(a, theta + 2 * Math.PI * k))
