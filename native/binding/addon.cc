@@ -18,6 +18,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
       InstanceMethod("indexAdd", &Addon::IndexAdd),
       InstanceMethod("create", &Addon::Create),
       InstanceMethod("random", &Addon::Random),
+      InstanceMethod("conv", &Addon::Conv),
       InstanceMethod("fromArray", &Addon::FromArray),
       InstanceMethod("toArray", &Addon::ToArray),
       InstanceMethod("item", &Addon::Item),

@@ -1,4 +1,5 @@
 // One entry point per op family: the registry row says how its arguments are read.
+#include <cmath>
 #include "../ops/ops.h"
 #include "addon.h"
 
@@ -15,6 +16,19 @@ const OpDef& op_arg(const Napi::CallbackInfo& info, size_t i, int family) {
 }
 
 namespace {
+// A number operand as a 0-d tensor of the other operand's dtype. For int32 and bool it must
+// be exactly representable: `lt(i, 2.5)` would otherwise compare with 2 and answer wrongly.
+Tensor scalar_operand(const OpDef& op, const Tensor& other, double v) {
+  const DType t = other.dtype();
+  if (t == DType::I32)
+    DV_CHECK(std::floor(v) == v && v >= -2147483648.0 && v <= 2147483647.0, ErrorCode::InvalidArgument, op.name,
+             ": the number ", v, " is not an int32; cast the tensor to a floating dtype first");
+  if (t == DType::Bool)
+    DV_CHECK(v == 0 || v == 1, ErrorCode::InvalidArgument, op.name, ": the number ", v,
+             " is not a bool (0 or 1); cast the tensor to a floating dtype first");
+  return ops::scalar_like(other, v);
+}
+
 Attrs axis_attrs(const Napi::CallbackInfo& info, size_t i) {
   Attrs a;
   a.i0 = int_arg(info, i, "axis");
@@ -64,11 +78,11 @@ Napi::Value Addon::Binary(const Napi::CallbackInfo& info) {
     if (flags == 0) return wrap(info.Env(), apply(op, {tensor(info, 1), tensor(info, 2)}));
     if (flags == 2) {
       const Tensor& a = tensor(info, 1);
-      return wrap(info.Env(), apply(op, {a, ops::scalar_like(a, number_arg(info, 2, "scalar operand"))}));
+      return wrap(info.Env(), apply(op, {a, scalar_operand(op, a, number_arg(info, 2, "scalar operand"))}));
     }
     if (flags == 1) {
       const Tensor& b = tensor(info, 2);
-      return wrap(info.Env(), apply(op, {ops::scalar_like(b, number_arg(info, 1, "scalar operand")), b}));
+      return wrap(info.Env(), apply(op, {scalar_operand(op, b, number_arg(info, 1, "scalar operand")), b}));
     }
     fail(ErrorCode::InvalidArgument, "scalar flags must be 0, 1 or 2");
   });
@@ -167,6 +181,22 @@ Napi::Value Addon::Random(const Napi::CallbackInfo& info) {
     a.s0 = number_arg(info, 6, "parameter 0");
     a.s1 = number_arg(info, 7, "parameter 1");
     return wrap(info.Env(), apply(op, nullptr, 0, a));
+  });
+}
+
+Napi::Value Addon::Conv(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const OpDef& op = op_arg(info, 0, static_cast<int>(Family::Conv));
+    Attrs a;
+    a.dims = dims_arg(info, 2, "convolution geometry");
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
+      Dims hw = dims_arg(info, 3, "image size");
+      DV_CHECK(hw.n == 2, ErrorCode::InvalidArgument, "image size must be [H, W], got ", hw);
+      a.i0 = hw[0];
+      a.i1 = hw[1];
+      a.i2 = 1;
+    }
+    return wrap(info.Env(), apply(op, {tensor(info, 1)}, a));
   });
 }
 

@@ -1,5 +1,6 @@
 // Data in and out of tensors, metadata, disposal and memory statistics.
 #include <cstring>
+#include <vector>
 #include "../cpu/parallel.h"
 #include "../kernels/backend.h"
 #include "../ops/ops.h"
@@ -52,8 +53,18 @@ Napi::Value Addon::FromArray(const Napi::CallbackInfo& info) {
       DV_CHECK(!__builtin_mul_overflow(n, shape[d], &n), ErrorCode::InvalidArgument, "shape ", shape, " is too large");
     if (static_cast<int64_t>(arr.ElementLength()) != n)
       fail(ErrorCode::ShapeMismatch, "data has ", arr.ElementLength(), " elements but shape ", shape, " needs ", n);
-    const void* src = static_cast<const char*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
-    return wrap(info.Env(), ops::from_host(src, shape, dtype, device));
+    // The element pointer straight from the view: Napi::TypedArray::ArrayBuffer() fails (and
+    // Data() is null) when the array is backed by a SharedArrayBuffer.
+    void* src = nullptr;
+    size_t length = 0;
+    if (napi_get_typedarray_info(info.Env(), arr, nullptr, &length, &src, nullptr, nullptr) != napi_ok ||
+        (src == nullptr && length > 0))
+      fail(ErrorCode::InvalidArgument, "cannot read the data of this typed array");
+    if (dtype != DType::Bool) return wrap(info.Env(), ops::from_host(src, shape, dtype, device));
+    // bool is stored as bytes 0/1; any other byte value would compare and cast wrongly.
+    std::vector<uint8_t> bytes(static_cast<const uint8_t*>(src), static_cast<const uint8_t*>(src) + length);
+    for (uint8_t& b : bytes) b = b != 0;
+    return wrap(info.Env(), ops::from_host(bytes.data(), shape, dtype, device));
   });
 }
 

@@ -47,6 +47,9 @@ Device device_arg(const Napi::CallbackInfo& info, size_t i) {
   int64_t v = int_arg(info, i, "device");  // kind * 256 + index
   int64_t kind = v / 256, index = v % 256;
   if (v < 0 || kind >= kNumDeviceKinds || index >= 8) fail(ErrorCode::InvalidArgument, "unknown device code ", v);
+  // There is one CPU device; "cpu:3" would make tensors that mix with no others.
+  if (kind == static_cast<int64_t>(DeviceKind::CPU) && index != 0)
+    fail(ErrorCode::InvalidArgument, "unknown device code ", v, ": the CPU is device cpu:0");
   return Device{static_cast<DeviceKind>(kind), static_cast<int8_t>(index)};
 }
 
@@ -60,11 +63,14 @@ uint32_t axes_arg(const Napi::CallbackInfo& info, size_t i) {
 std::vector<double> ids_arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (i >= info.Length() || !info[i].IsArray()) fail(ErrorCode::InvalidArgument, what, " must be an array of tensors");
   Napi::Array arr = info[i].As<Napi::Array>();
-  std::vector<double> ids(arr.Length());
-  for (uint32_t k = 0; k < arr.Length(); ++k) {
+  const uint32_t n = arr.Length();
+  // No more tensors than handles can exist; a long (sparse) array must not reserve memory first.
+  if (n > kMaxHandleList) fail(ErrorCode::InvalidArgument, what, " has ", n, " entries; at most ", kMaxHandleList);
+  std::vector<double> ids;
+  for (uint32_t k = 0; k < n; ++k) {
     Napi::Value v = arr.Get(k);
     if (v.IsEmpty() || !v.IsNumber()) fail(ErrorCode::InvalidArgument, what, "[", k, "] must be a tensor handle");
-    ids[k] = v.As<Napi::Number>().DoubleValue();
+    ids.push_back(v.As<Napi::Number>().DoubleValue());
   }
   return ids;
 }

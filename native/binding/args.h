@@ -15,6 +15,7 @@ Dims dims_arg(const Napi::CallbackInfo& info, size_t i, const char* what);
 DType dtype_arg(const Napi::CallbackInfo& info, size_t i);
 Device device_arg(const Napi::CallbackInfo& info, size_t i);
 uint32_t axes_arg(const Napi::CallbackInfo& info, size_t i);  // a bit set; -1 for all axes
+constexpr uint32_t kMaxHandleList = 1u << 24;  // the handle table holds at most 2^24 tensors
 std::vector<double> ids_arg(const Napi::CallbackInfo& info, size_t i, const char* what);
 
 // Throws a JavaScript Error with `code` (a stable name) and `message`.

@@ -53,6 +53,20 @@ inline int64_t numel(const Shape& s) {
   return p;
 }
 
+// No tensor, view or not, may have this many elements: every op on it would take hours, and
+// element counts stay far from int64 overflow.
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+
+// The element count of s, or -1 when it reaches kMaxElements (or would overflow).
+inline int64_t bounded_numel(const Shape& s) {
+  int64_t p = 1;
+  for (int i = 0; i < s.n; ++i)
+    if (s.v[i] == 0) return 0;
+  for (int i = 0; i < s.n; ++i)
+    if (__builtin_mul_overflow(p, s.v[i], &p) || p >= kMaxElements) return -1;
+  return p;
+}
+
 inline Strides contiguous_strides(const Shape& s) {
   Strides st = Dims::of_size(s.n, 1);
   int64_t acc = 1;

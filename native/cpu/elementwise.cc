@@ -106,11 +106,7 @@ void where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& o
   });
 }
 
-template <class S, class D>
-inline D convert(S v) {
-  if constexpr (std::is_same_v<D, uint8_t>) return v != S(0) ? 1 : 0;
-  else return static_cast<D>(v);
-}
+using math::convert;
 
 void copy(const Tensor& src, const Tensor& dst) {
   dispatch_all(src.dtype(), [&](auto zs) {

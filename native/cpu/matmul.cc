@@ -2,6 +2,7 @@
 // to BLAS as flags and leading dimensions, never copied unless BLAS cannot read them. OpenBLAS
 // runs on one thread; the split across cores is ours (one pool for the whole library).
 #include <cblas.h>
+#include <algorithm>
 #include "../kernels/backend.h"
 #include "parallel.h"
 
@@ -37,6 +38,19 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t
 
 // Below this many multiply-adds per thread a product stays on one thread.
 constexpr int64_t kGemmGrain = 1 << 19;
+
+// How many blocks a product of `len` rows (or columns) and `work` multiply-adds is cut into:
+// each with at least kGemmGrain multiply-adds and 128 rows (so that re-packing the other
+// operand per block stays cheap), at most 32 blocks.
+int64_t product_blocks(int64_t len, int64_t work) {
+  return std::max<int64_t>(1, std::min({len / 128, work / kGemmGrain, int64_t{32}}));
+}
+
+// Start of block `i` of `blocks` over [0, len), on a multiple of 16 (BLAS's register tiles).
+int64_t block_edge(int64_t len, int64_t blocks, int64_t i) {
+  if (i >= blocks) return len;
+  return (len * i / blocks) / 16 * 16;
+}
 
 template <class T>
 void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
@@ -91,17 +105,22 @@ void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
     });
     return;
   }
-  // One product: split the longer of the two output dimensions across threads.
+  // One product: split the longer of the two output dimensions into blocks fixed by the shape
+  // alone, one BLAS call each. OpenBLAS's float32 result for an element depends on the size of
+  // the call it is part of, so blocks that followed the thread count would change the bits.
   const bool split_rows = m >= n;
   const int64_t len = split_rows ? m : n;
-  const int64_t grain = std::max<int64_t>(1, kGemmGrain / std::max<int64_t>(1, work / std::max<int64_t>(len, 1)));
-  parallel_for(len, grain, [&](int64_t lo, int64_t hi) {
-    if (split_rows) {
-      const T* a0 = A + (opa.trans ? lo : lo * opa.ld);
-      gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n);
-    } else {
-      const T* b0 = B + (opb.trans ? lo * opb.ld : lo);
-      gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n);
+  const int64_t blocks = product_blocks(len, work);
+  parallel_for(blocks, 1, [&](int64_t first, int64_t last) {
+    for (int64_t blk = first; blk < last; ++blk) {
+      const int64_t lo = block_edge(len, blocks, blk), hi = block_edge(len, blocks, blk + 1);
+      if (split_rows) {
+        const T* a0 = A + (opa.trans ? lo : lo * opa.ld);
+        gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n);
+      } else {
+        const T* b0 = B + (opb.trans ? lo * opb.ld : lo);
+        gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n);
+      }
     }
   });
 }

@@ -96,10 +96,12 @@ void combine(ReduceOp op, Partial<T>& acc, const Partial<T>& b) {
       if (!math::is_nan(acc.value) && (b.value < acc.value || math::is_nan(b.value) || acc.arg < 0)) acc = b;
       return;
     case ReduceOp::LogSumExp: {
+      // A NaN block makes the result NaN whichever side it is on; then +inf; -inf adds nothing.
       constexpr T ninf = -std::numeric_limits<T>::infinity();
-      if (b.value == ninf) return;
-      if (acc.value == ninf || !std::isfinite(b.value)) { acc = b; return; }
+      if (math::is_nan(acc.value) || b.value == ninf) return;
+      if (math::is_nan(b.value) || acc.value == ninf) { acc = b; return; }
       if (!std::isfinite(acc.value)) return;
+      if (!std::isfinite(b.value)) { acc = b; return; }
       T m = acc.value > b.value ? acc.value : b.value;
       acc.scaled = acc.scaled * math::exp_(acc.value - m) + b.scaled * math::exp_(b.value - m);
       acc.value = m;

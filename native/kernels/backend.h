@@ -57,7 +57,13 @@ struct Backend {
   // Counter-based random bits (Philox4x32-10): out gets `kind` draws for key (k0,k1).
   void (*random)(int kind, const Tensor& out, uint32_t k0, uint32_t k1, double p0, double p1) = nullptr;
 
-  // Convolution helpers: image [C, H, W] patches to columns and back (accumulating).
+  // Convolution helpers (kernels/conv_geometry.h). x is an image batch [N, C, H, W] whose H x W
+  // planes are contiguous (strides [any, any, W, 1]); cols is [N, C*kh*kw, Hout*Wout] with
+  // contiguous rows (strides [any, any, 1]). Entry (n, (c*kh + i)*kw + j, oh*Wout + ow) reads
+  // x[n, c, oh*sh - ph + i*dh, ow*sw - pw + j*dw], or 0 where that falls in the padding.
+  // im2col writes every entry of cols. col2im is its adjoint: it overwrites x (contiguous,
+  // need not be initialised) with, per pixel, the sum of the column entries that read it,
+  // added in a fixed order so that results repeat bit for bit.
   void (*im2col)(const Tensor& x, const ConvGeometry& g, const Tensor& cols) = nullptr;
   void (*col2im)(const Tensor& cols, const ConvGeometry& g, const Tensor& x) = nullptr;
 };

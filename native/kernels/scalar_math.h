@@ -2,6 +2,7 @@
 #pragma once
 #include <math.h>
 #include <stdint.h>
+#include <type_traits>
 
 #ifdef __CUDACC__
 #define DV_HD __host__ __device__ __forceinline__
@@ -88,6 +89,23 @@ DV_HD double lambert_w0(double x) {
   return w;
 }
 template <class T> DV_HD T lambert_w0_t(T x) { return static_cast<T>(lambert_w0(static_cast<double>(x))); }
+
+// Conversion between element types, defined for every input: to bool, non-zero (NaN
+// included) is 1; float to int32 truncates, saturates out of range, and maps NaN to 0 (what
+// CUDA's conversion instructions do; a plain C++ cast is undefined there).
+template <class S, class D>
+DV_HD D convert(S v) {
+  if constexpr (std::is_same_v<D, uint8_t>) {
+    return v != S(0) ? 1 : 0;
+  } else if constexpr (std::is_same_v<D, int32_t> && std::is_floating_point_v<S>) {
+    if (is_nan(v)) return 0;
+    if (v <= S(-2147483648.0)) return INT32_MIN;
+    if (v >= S(2147483647.0)) return INT32_MAX;  // float: 2^31, the first value out of range
+    return static_cast<int32_t>(v);
+  } else {
+    return static_cast<D>(v);
+  }
+}
 
 // Elementwise unary operations with up to two scalar parameters.
 enum class UnaryOp : uint8_t {

@@ -9,6 +9,32 @@ namespace {
 Tensor plain_alias(const Tensor& t) { return make_view(t, t.shape(), t.strides(), t.offset()); }
 }  // namespace
 
+namespace {
+// Moves out what keeps n's predecessors alive: input nodes, and the nodes of saved tensors
+// that only n holds. Dropping them later then destroys nothing recursively.
+void detach_predecessors(Node& n, std::vector<std::shared_ptr<Node>>& pending) {
+  auto release = [&pending](Tensor& t) {
+    if (t.defined() && t.ptr().use_count() == 1 && t.impl()->grad_node)
+      pending.push_back(std::move(t.impl()->grad_node));
+    t = Tensor();
+  };
+  for (Node::Input& in : n.inputs)
+    if (in.node) pending.push_back(std::move(in.node));
+  for (Tensor& t : n.saved_inputs) release(t);
+  release(n.saved_output);
+}
+}  // namespace
+
+Node::~Node() {
+  std::vector<std::shared_ptr<Node>> pending;
+  detach_predecessors(*this, pending);
+  while (!pending.empty()) {
+    std::shared_ptr<Node> node = std::move(pending.back());
+    pending.pop_back();
+    if (node.use_count() == 1) detach_predecessors(*node, pending);  // about to go: empty it first
+  }
+}
+
 void record(const OpDef& op, const Tensor* in, int n, const Attrs& attrs, const Tensor& out) {
   auto node = std::make_shared<Node>();
   node->op = &op;

@@ -24,6 +24,11 @@ struct Node : std::enable_shared_from_this<Node> {
   bool released = false;
 
   bool is_leaf() const { return op == nullptr; }
+
+  Node() = default;
+  ~Node();  // iterative: a graph of a million chained ops must not recurse once per node
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
 };
 
 // What a VJP sees: its node's saved tensors, the incoming gradient, and where to write.

@@ -35,6 +35,7 @@ enum class Family : uint8_t {
   IndexAdd,     // (base, axis, idx, src)
   Create,       // (dims, dtype, device, p0, p1)   full, arange
   Random,       // (dims, dtype, device, k0, k1, p0, p1)   random_* (Philox draws)
+  Conv,         // (x, [kh, kw, sh, sw, ph, pw, dh, dw], [H, W]?)   im2col, col2im
   Internal,     // only reached from C++ (VJP helpers)
 };
 

@@ -78,6 +78,12 @@ Tensor scatter_add(const Tensor& base, int axis, const Tensor& idx, const Tensor
 // Stable argsort along the last axis (int32; NaN last).
 Tensor argsort(const Tensor& x, bool descending);
 
+// Convolution patches (NCHW); params = {kh, kw, sh, sw, ph, pw, dh, dw}. im2col: [N, C, H, W]
+// to columns [N, C*kh*kw, Hout*Wout]; col2im, its adjoint: columns to an h x w image batch,
+// summing the entries that read each pixel.
+Tensor im2col(const Tensor& x, const Dims& params);
+Tensor col2im(const Tensor& cols, const Dims& params, int64_t h, int64_t w);
+
 // Creation (never recorded).
 Tensor full(const Shape& shape, double value, DType dtype, Device device);
 Tensor arange(int64_t n, double start, double step, DType dtype, Device device);

@@ -12,6 +12,8 @@ Meta infer_unary(const OpDef& op, const Tensor* in, int, const Attrs&) {
 }
 
 Meta infer_clamp(const OpDef& op, const Tensor* in, int n, const Attrs& a) {
+  DV_CHECK(a.s0 == a.s0 && a.s1 == a.s1, ErrorCode::InvalidArgument, "clamp: bounds must not be NaN (got ", a.s0, ", ",
+           a.s1, ")");
   DV_CHECK(!(a.s0 > a.s1), ErrorCode::InvalidArgument, "clamp: lower bound ", a.s0, " exceeds upper bound ", a.s1);
   return infer_unary(op, in, n, a);
 }

@@ -100,6 +100,7 @@ Meta infer_expand(const OpDef& op, const Tensor* in, int, const Attrs& a) {
     DV_CHECK(s[d] >= 0 && (from == s[d] || from == 1), ErrorCode::ShapeMismatch, "expand: cannot expand ", x.shape(),
              " to ", a.dims);
   }
+  DV_CHECK(bounded_numel(s) >= 0, ErrorCode::InvalidArgument, "expand: shape ", s, " has 2^40 or more elements");
   return {s, x.dtype(), x.device()};
 }
 

@@ -17,7 +17,8 @@ export const cpu: DeviceId = Object.freeze({ kind: "cpu", index: 0 })
 export const cuda = (index = 0): DeviceId => Object.freeze({ kind: "cuda", index })
 
 export const deviceCode = (d: DeviceId): number => {
-  if (d === undefined || d === null || (d.kind !== "cpu" && d.kind !== "cuda") || !Number.isInteger(d.index) || d.index < 0 || d.index > 7)
+  if (d === undefined || d === null || (d.kind !== "cpu" && d.kind !== "cuda") || !Number.isInteger(d.index) || d.index < 0 || d.index > 7 ||
+    (d.kind === "cpu" && d.index !== 0))
     throw new InvalidArgument({ message: `not a device: ${JSON.stringify(d)}` })
   return (d.kind === "cpu" ? 0 : 256) + d.index
 }

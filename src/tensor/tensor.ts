@@ -131,6 +131,12 @@ export type TensorLike = Tensor | number
 
 export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor
 
+/** u itself when it is a Tensor, else a typed error naming the argument. */
+export const asTensor = (u: unknown, what = "argument"): Tensor => {
+  if (u instanceof Tensor) return u
+  throw new InvalidArgument({ message: `${what} must be a Tensor, got ${describe(u)}` })
+}
+
 /** The handle of a tensor argument, with a typed error for anything else. */
 export const handleOf = (u: unknown, what = "argument"): Handle => {
   if (u instanceof Tensor) return u.handle

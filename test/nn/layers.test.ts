@@ -66,13 +66,27 @@ describe("layers", () => {
     ["elu", () => nn.elu(1.3), () => uniformTensor([8], 0.1, 1, 9).mul(T.tensor([1, -1, 1, -1, 1, -1, 1, -1], f64)), {}],
     ["gelu", () => nn.gelu, () => uniformTensor([6], -3, 3, 10), {}],
     ["softplus", () => nn.softplus, () => uniformTensor([6], -3, 3, 11), {}],
-    ["sigmoid", () => nn.sigmoid, () => uniformTensor([6], -3, 3, 12), {}]
+    ["sigmoid", () => nn.sigmoid, () => uniformTensor([6], -3, 3, 12), {}],
+    ["conv2d", () => nn.conv2d(2, 3, [3, 2], { stride: 2, padding: 1 }), () => uniformTensor([2, 2, 5, 4], -1, 1, 13), {}],
+    ["convTranspose2d", () => nn.convTranspose2d(3, 2, 4, { stride: 2, padding: 1 }), () => uniformTensor([1, 3, 3, 3], -1, 1, 14), {}]
   ] as const) {
     it(`${name} passes checkGrad (orders 1 and 2)`, () => {
       checkLayer(layer(), x(), mode, 1)
       checkLayer(layer(), x(), mode, 2)
     })
   }
+
+  it("conv layers give PyTorch's output shapes and initialisation bounds", () =>
+    T.local(() => {
+      const c = nn.conv2d(1, 64, 4, { stride: 2, padding: 1 })
+      const cv = c.init(key(1))
+      expect(nn.forward(c, cv, T.zeros([2, 1, 28, 28])).shape).toEqual([2, 64, 14, 14])
+      expect(vals(cv.params.weight).every((v) => Math.abs(v) <= 1 / Math.sqrt(16))).toBe(true)
+      const t = nn.convTranspose2d(64, 128, 7)
+      const tv = t.init(key(2))
+      expect(nn.forward(t, tv, T.zeros([2, 64, 1, 1])).shape).toEqual([2, 128, 7, 7])
+      expect(vals(tv.params.weight).every((v) => Math.abs(v) <= 1 / Math.sqrt(128 * 49))).toBe(true)
+    }))
 
   it("activations match their formulas", () =>
     T.local(() => {

@@ -4,7 +4,7 @@ import { InvalidArgument } from "../../native/errors.js"
 import { type DeviceId, deviceCode } from "../device.js"
 import { type DType, dtypeCode, dtypeOfArray } from "../dtype.js"
 import { getCurrentDevice } from "../ownership.js"
-import { type Shape, Tensor } from "../tensor.js"
+import { asTensor, type Shape, Tensor } from "../tensor.js"
 
 export interface CreateOptions {
   readonly dtype?: DType
@@ -24,6 +24,30 @@ const arrayFor = (dtype: DType, n: number) =>
       : dtype === "int32"
         ? new Int32Array(n)
         : new Uint8Array(n)
+
+/**
+ * A number as an element of `dtype`, converted as the native cast converts it: int32
+ * truncates, saturates and maps NaN to 0; bool is 1 for anything but 0. (A plain typed-array
+ * store would wrap int32 modulo 2^32 and truncate 0.5 to a false bool.)
+ */
+const elementOf = (dtype: DType): ((v: number) => number) => {
+  switch (dtype) {
+    case "int32":
+      return (v) => (Number.isNaN(v) ? 0 : v <= -2147483648 ? -2147483648 : v >= 2147483647 ? 2147483647 : Math.trunc(v))
+    case "bool":
+      return (v) => (v !== 0 ? 1 : 0)
+    default:
+      return (v) => v
+  }
+}
+
+/** data converted element by element into a typed array of dtype. */
+const convertInto = (dtype: DType, data: ArrayLike<number>) => {
+  const out = arrayFor(dtype, data.length)
+  const convert = elementOf(dtype)
+  for (let i = 0; i < data.length; i++) out[i] = convert(data[i]!)
+  return out
+}
 
 /** The shape of nested arrays, checking that they are rectangular. */
 const nestedShape = (data: unknown): number[] => {
@@ -61,7 +85,7 @@ export const tensor = (
     if (dtype === undefined) throw new InvalidArgument({ message: "unsupported typed array; use Float32Array, Float64Array, Int32Array or Uint8Array" })
     const view = data as unknown as ArrayLike<number>
     const shape = options.shape ?? [view.length]
-    const src = dtypeOfArray(data) === dtype ? data : arrayFor(dtype, view.length).map((_, i) => view[i]!)
+    const src = dtypeOfArray(data) === dtype ? data : convertInto(dtype, view)
     return Tensor.fromHandle(native.fromArray(src, shape, dtypeCode(dtype), deviceOf(options)))
   }
   const shape = nestedShape(data)
@@ -69,9 +93,7 @@ export const tensor = (
   flatten(data, shape, flat)
   const dtype = options.dtype ?? "float32"
   const target = options.shape ?? shape
-  const arr = arrayFor(dtype, flat.length)
-  for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!
-  return Tensor.fromHandle(native.fromArray(arr, target, dtypeCode(dtype), deviceOf(options)))
+  return Tensor.fromHandle(native.fromArray(convertInto(dtype, flat), target, dtypeCode(dtype), deviceOf(options)))
 }
 
 export const full = (shape: Shape, value: number, options: CreateOptions = {}): Tensor =>
@@ -82,9 +104,10 @@ export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => full(
 export const scalar = (value: number, options: CreateOptions = {}): Tensor => full([], value, options)
 
 const like = (t: Tensor, options: CreateOptions): CreateOptions => ({ dtype: options.dtype ?? t.dtype, device: options.device ?? t.device })
-export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 0, like(t, options))
-export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(t.shape, 1, like(t, options))
-export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, like(t, options))
+export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(asTensor(t).shape, 0, like(t, options))
+export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => full(asTensor(t).shape, 1, like(t, options))
+export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor =>
+  full(asTensor(t).shape, value, like(t, options))
 
 /** start, start + step, ... below stop (NumPy's arange); `arange(n)` is 0 .. n-1. */
 export const arange = (start: number, stop?: number, step = 1, options: CreateOptions = {}): Tensor => {

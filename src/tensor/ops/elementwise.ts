@@ -5,7 +5,7 @@
 import { dual } from "effect/Function"
 import { native, opId } from "../../native/addon.js"
 import { InvalidArgument } from "../../native/errors.js"
-import { handleOf, Tensor, type TensorLike } from "../tensor.js"
+import { asTensor, handleOf, Tensor, type TensorLike } from "../tensor.js"
 import { full } from "./creation.js"
 
 const unary = (name: string) => {
@@ -90,9 +90,15 @@ export const pow: BinaryFn = dual(2, (a: TensorLike, b: TensorLike): Tensor =>
 export const where = (cond: Tensor, a: TensorLike, b: TensorLike): Tensor => {
   if (typeof a === "number" && typeof b === "number")
     throw new InvalidArgument({ message: "where: at least one branch must be a tensor" })
-  const scalarLike = (v: number, t: Tensor) => full([], v, { dtype: t.dtype, device: t.device })
-  const ta = typeof a === "number" ? scalarLike(a, b as Tensor) : a
-  const tb = typeof b === "number" ? scalarLike(b, a as Tensor) : b
+  const other = typeof a === "number" ? asTensor(b, "where: second branch") : asTensor(a, "where: first branch")
+  const scalarLike = (v: number) => {
+    const d = other.dtype
+    if ((d === "int32" && !(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647)) || (d === "bool" && v !== 0 && v !== 1))
+      throw new InvalidArgument({ message: `where: the number ${v} is not a ${d}; cast the other branch to a floating dtype first` })
+    return full([], v, { dtype: d, device: other.device })
+  }
+  const ta = typeof a === "number" ? scalarLike(a) : a
+  const tb = typeof b === "number" ? scalarLike(b) : b
   try {
     return Tensor.fromHandle(native.where(handleOf(cond, "condition"), handleOf(ta), handleOf(tb)))
   } finally {

@@ -3,7 +3,7 @@ import { native, opId } from "../../native/addon.js"
 import { InvalidArgument } from "../../native/errors.js"
 import { type DType } from "../dtype.js"
 import { local } from "../local.js"
-import { handleOf, Tensor } from "../tensor.js"
+import { asTensor, handleOf, Tensor } from "../tensor.js"
 import { arange } from "./creation.js"
 import { eq } from "./elementwise.js"
 import { cast, transpose, unsqueeze } from "./shape.js"
@@ -36,14 +36,14 @@ export const scatterAdd = (base: Tensor, axis: number, idx: Tensor, src: Tensor)
 
 /** One-hot rows: out[..., k] = (idx[...] == k), for k < n. */
 export const oneHot = (idx: Tensor, n: number, dtype: DType = "float32"): Tensor =>
-  local(() => cast(eq(unsqueeze(idx, -1), arange(0, n, 1, { dtype: "int32", device: idx.device })), dtype))
+  local(() => cast(eq(unsqueeze(idx, -1), arange(0, n, 1, { dtype: "int32", device: asTensor(idx, "oneHot: indices").device })), dtype))
 
 const ARGSORT = opId("argsort")
 
 /** Indices that sort x along `axis` (stable; NaN last; int32). */
 export const argsort = (x: Tensor, axis = -1, descending = false): Tensor =>
   local(() => {
-    const last = x.ndim - 1
+    const last = asTensor(x, "argsort: argument").ndim - 1
     const a = axis < 0 ? axis + x.ndim : axis
     if (!Number.isInteger(a) || a < 0 || a > last)
       throw new InvalidArgument({ message: `argsort: axis ${axis} out of range for a ${x.ndim}-D tensor` })

@@ -5,7 +5,7 @@
 import { native, opId } from "../../native/addon.js"
 import { InvalidArgument } from "../../native/errors.js"
 import { local } from "../local.js"
-import { handleOf, Tensor } from "../tensor.js"
+import { asTensor, handleOf, Tensor } from "../tensor.js"
 import { mul, square, sub } from "./elementwise.js"
 
 export type Axes = number | readonly number[] | undefined
@@ -13,6 +13,8 @@ export type Axes = number | readonly number[] | undefined
 /** The reduced axes as a bit set (-1: all). */
 export const axesMask = (axes: Axes, ndim: number): number => {
   if (axes === undefined) return -1
+  if (typeof axes !== "number" && !Array.isArray(axes))
+    throw new InvalidArgument({ message: `axes must be a number, an array of numbers or undefined, got ${typeof axes}` })
   let mask = 0
   for (const a of typeof axes === "number" ? [axes] : axes) {
     if (!Number.isInteger(a) || a < -ndim || a >= ndim)
@@ -47,11 +49,11 @@ export const argmin = reduction("argmin")
 export const logsumexp = reduction("logsumexp")
 
 export const mean = (x: Tensor, axes?: Axes, keepdims = false): Tensor =>
-  local(() => mul(sum(x, axes, keepdims), 1 / reducedCount(x.shape, axes)))
+  local(() => mul(sum(x, axes, keepdims), 1 / reducedCount(asTensor(x, "mean: argument").shape, axes)))
 
 /** Variance with `correction` subtracted from the count (0: population, 1: sample). */
 export const variance = (x: Tensor, axes?: Axes, keepdims = false, correction = 0): Tensor =>
   local(() => {
-    const centred = sub(x, mean(x, axes, true))
+    const centred = sub(asTensor(x, "variance: argument"), mean(x, axes, true))
     return mul(sum(square(centred), axes, keepdims), 1 / (reducedCount(x.shape, axes) - correction))
   })

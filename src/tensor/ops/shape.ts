@@ -3,7 +3,7 @@ import { native, opId } from "../../native/addon.js"
 import { InvalidArgument } from "../../native/errors.js"
 import { type DType, dtypeCode } from "../dtype.js"
 import { local } from "../local.js"
-import { handleOf, type Shape, Tensor } from "../tensor.js"
+import { asTensor, handleOf, type Shape, Tensor } from "../tensor.js"
 
 const RESHAPE = opId("reshape")
 const PERMUTE = opId("permute")
@@ -24,7 +24,7 @@ export const permute = (x: Tensor, perm: readonly number[]): Tensor =>
 
 /** Swaps two axes (the last two by default). */
 export const transpose = (x: Tensor, a = -2, b = -1): Tensor => {
-  const n = x.ndim
+  const n = asTensor(x, "transpose: argument").ndim
   const perm = Array.from({ length: n }, (_, i) => i)
   const i = axisOf(a, n, "transpose"), j = axisOf(b, n, "transpose")
   perm[i] = j
@@ -45,14 +45,14 @@ export const slice = (x: Tensor, axis: number, start: number, stop = Number.MAX_
   Tensor.fromHandle(native.slice(handleOf(x), axis, start, stop, step))
 
 export const unsqueeze = (x: Tensor, axis: number): Tensor => {
-  const shape = [...x.shape]
+  const shape = [...asTensor(x, "unsqueeze: argument").shape]
   shape.splice(axisOf(axis, shape.length + 1, "unsqueeze"), 0, 1)
   return reshape(x, shape)
 }
 
 /** Removes size-1 axes: the given one, or all. */
 export const squeeze = (x: Tensor, axis?: number): Tensor => {
-  const shape = x.shape
+  const shape = asTensor(x, "squeeze: argument").shape
   if (axis === undefined) return reshape(x, shape.filter((d) => d !== 1))
   const a = axisOf(axis, shape.length, "squeeze")
   if (shape[a] !== 1) throw new InvalidArgument({ message: `squeeze: axis ${axis} has size ${shape[a]}, not 1` })
@@ -61,9 +61,10 @@ export const squeeze = (x: Tensor, axis?: number): Tensor => {
 
 /** Merges axes start..end (inclusive) into one. */
 export const flatten = (x: Tensor, start = 0, end = -1): Tensor => {
-  const shape = x.shape
+  const shape = asTensor(x, "flatten: argument").shape
   if (shape.length === 0) return reshape(x, [1])
   const s = axisOf(start, shape.length, "flatten"), e = axisOf(end, shape.length, "flatten")
+  if (s > e) throw new InvalidArgument({ message: `flatten: start axis ${start} comes after end axis ${end}` })
   const merged = shape.slice(s, e + 1).reduce((a, b) => a * b, 1)
   return reshape(x, [...shape.slice(0, s), merged, ...shape.slice(e + 1)])
 }
@@ -77,11 +78,18 @@ export const concat = (xs: readonly Tensor[], axis = 0): Tensor => {
 export const stack = (xs: readonly Tensor[], axis = 0): Tensor =>
   local(() => {
     if (!Array.isArray(xs) || xs.length === 0) throw new InvalidArgument({ message: "stack: needs at least one tensor" })
+    xs.forEach((x, i) => asTensor(x, `stack: tensor ${i}`))
     return concat(xs.map((x) => unsqueeze(x, axis < 0 ? axis + xs[0]!.ndim + 1 : axis)), axis < 0 ? axis + xs[0]!.ndim + 1 : axis)
   })
 
-/** Splits along an axis into pieces of the given sizes (views). */
+/** Splits along an axis into pieces of the given sizes, which must add up to its length (views). */
 export const split = (x: Tensor, sizes: readonly number[], axis = 0): Tensor[] => {
+  const length = asTensor(x, "split: argument").shape[axisOf(axis, x.ndim, "split")]!
+  if (!Array.isArray(sizes) || sizes.some((n) => !Number.isInteger(n) || n < 0))
+    throw new InvalidArgument({ message: `split: sizes must be non-negative integers, got ${JSON.stringify(sizes)}` })
+  const total = sizes.reduce((a, b) => a + b, 0)
+  if (total !== length)
+    throw new InvalidArgument({ message: `split: sizes [${sizes.join(", ")}] add up to ${total}, but axis ${axis} has length ${length}` })
   let at = 0
   return sizes.map((n) => {
     const piece = slice(x, axis, at, at + n)

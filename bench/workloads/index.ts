@@ -1,0 +1,15 @@
+/**
+ * The workloads that exist so far (W1–W6 join this list as they are implemented; the
+ * harness and the comparison runner only know what is listed here).
+ */
+import type { Workload } from "../harness/types.js"
+import { w7OpDispatch } from "./w7-op-dispatch.js"
+import { w8Sgemm } from "./w8-sgemm.js"
+
+export const workloads: readonly Workload[] = [w7OpDispatch, w8Sgemm]
+
+/** A workload by id ("W7") or name ("op-dispatch"), case-insensitive. */
+export const findWorkload = (key: string): Workload | undefined => {
+  const k = key.toLowerCase()
+  return workloads.find((w) => w.id.toLowerCase() === k || w.name === k)
+}
