@@ -6,11 +6,11 @@
  * A 784-256-10 ReLU MLP with PyTorch's default initialisation, trained on the 7,996-image
  * training split for 15 epochs with Adam (lr 1e-3, PyTorch defaults otherwise) on the mean
  * cross-entropy, batches of 64 shuffled per epoch, each batch moved by a random (dy, dx) in
- * {−1, 0, 1}² (zero fill). Everything is keyed from one seed and runs on one CPU thread, so
- * a run gives the same bytes every time, whatever the core count (CPU, float32; a CPU for
- * which OpenBLAS picks other sgemm kernels may give other bits). test/data/scorer.test.ts
+ * {−1, 0, 1}² (zero fill). Everything is keyed from one seed, and the CPU kernels do not
+ * depend on the thread count, so a run gives the same bytes every time (CPU, float32; a CPU
+ * for which OpenBLAS picks other sgemm kernels may give other bits). test/data/scorer.test.ts
  * rebuilds the file with `trainMnistScorer` and compares. Held-out accuracy of the committed
- * weights: 96.46% (other seeds: 95.9–96.4%). About 4–10 s on this machine.
+ * weights: 96.41% (other seeds: 95.9–96.4%). About 4–10 s on this machine.
  */
 import * as fs from "node:fs"
 import { pathToFileURL } from "node:url"
@@ -50,21 +50,12 @@ export interface TrainOptions {
 
 /**
  * The scorer's parameters after training (float32, CPU), created in the current owner, and the
- * number of optimizer steps taken, computed on one thread. Keys from key(seed): fold 0 initialises (fold 0 the hidden
+ * number of optimizer steps taken. Keys from key(seed): fold 0 initialises (fold 0 the hidden
  * layer, fold 1 the output layer), fold 1 shuffles, fold(fold 2, step) moves batch `step`.
  */
 export const trainMnistScorer = (options: TrainOptions = {}): { readonly params: ScorerParams; readonly steps: number } => {
   const root = key(SCORER_TRAINING.seed)
-  // One thread: the CPU matmul splits a product across threads by rows or columns, and
-  // OpenBLAS's result for a block can depend on the block's size, so bits would depend on
-  // the thread count (measured; see the report). Pinned here, restored after.
-  const threads = T.numThreads()
-  T.setNumThreads(1)
-  try {
-    return train(options, root)
-  } finally {
-    T.setNumThreads(threads)
-  }
+  return train(options, root)
 }
 
 const train = (options: TrainOptions, root: ReturnType<typeof key>): { readonly params: ScorerParams; readonly steps: number } => {
