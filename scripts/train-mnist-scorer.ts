@@ -94,7 +94,10 @@ export const accuracy = (params: ScorerParams, images: T.Tensor, labels: T.Tenso
 
 /** The file bytes of a trained scorer (the header records how it was trained). */
 export const scorerBytes = (params: ScorerParams, steps: number): Uint8Array =>
-  encodeScorer(params, { model: "mlp 784-256-10 relu", training: SCORER_TRAINING, steps, split: "mnist train 7996 / test 2004" })
+  encodeScorer(params, { model: "mlp 784-256-10 relu", training: SCORER_TRAINING, steps, split: "mnist train 7996 / test 2004", blas: cpuBlas() })
+
+/** The CPU backend's BLAS line: the weights are bit-reproducible where it is the same. */
+export const cpuBlas = (): string => T.backends().find((b) => b.name === "cpu")?.detail ?? ""
 
 const main = () => {
   const at = process.argv.indexOf("--out")

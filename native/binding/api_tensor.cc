@@ -155,6 +155,7 @@ Napi::Value Addon::Devices(const Napi::CallbackInfo& info) {
       row.Set("kind", k);
       row.Set("name", b.name);
       row.Set("available", b.available);
+      row.Set("detail", b.describe ? b.describe() : "");
       out.Set(static_cast<uint32_t>(k), row);
     }
     return out;

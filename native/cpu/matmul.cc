@@ -2,6 +2,7 @@
 // to BLAS as flags and leading dimensions, never copied unless BLAS cannot read them. OpenBLAS
 // runs on one thread; the split across cores is ours (one pool for the whole library).
 #include <cblas.h>
+#include <string>
 #include <algorithm>
 #include "../kernels/backend.h"
 #include "parallel.h"
@@ -133,9 +134,17 @@ struct BlasInit {
   BlasInit() { openblas_set_num_threads(1); }
 };
 
+// OpenBLAS picks its kernels for the CPU at load time; results are bit-identical only between
+// machines where it picks the same ones, so manifests and weight files record this line.
+const char* describe_blas() {
+  static const std::string line = std::string(openblas_get_config()) + "; core " + openblas_get_corename();
+  return line.c_str();
+}
+
 BackendRegistrar reg(DeviceKind::CPU, [](Backend& b) {
   static BlasInit init;
   b.matmul = matmul;
+  b.describe = describe_blas;
 });
 
 }  // namespace

@@ -19,6 +19,8 @@ struct ConvGeometry;  // kernels/conv_geometry.h
 struct Backend {
   const char* name = "none";
   bool available = false;
+  // A line about the implementation (library, kernels chosen for this machine), for manifests.
+  const char* (*describe)() = nullptr;
 
   // Memory.
   void* (*allocate)(size_t bytes) = nullptr;  // throws OutOfMemory

@@ -42,7 +42,7 @@ interface RawAddon {
   dispose(x: Handle): boolean
   disposeMany(xs: readonly Handle[]): number
   stats(device: number): [number, number, number, number]
-  devices(): Array<{ kind: number; name: string; available: boolean }>
+  devices(): Array<{ kind: number; name: string; available: boolean; detail: string }>
   setNumThreads(n: number): number
   numThreads(): number
   setRequiresGrad(x: Handle, requires: boolean): void

@@ -27,6 +27,10 @@ export const deviceOf = (code: number): DeviceId => (code < 256 ? cpu : cuda(cod
 
 export const deviceName = (d: DeviceId): string => (d.kind === "cpu" ? "cpu" : `cuda:${d.index}`)
 
+/** What each backend is on this machine: CPU (OpenBLAS and the kernels it chose) and CUDA. */
+export const backends = (): ReadonlyArray<{ readonly name: string; readonly available: boolean; readonly detail: string }> =>
+  native.devices().map(({ name, available, detail }) => ({ name, available, detail }))
+
 /** Whether a backend is compiled in and a device answers on this machine. */
 export const isAvailable = (kind: DeviceId["kind"]): boolean =>
   native.devices().some((row) => row.name === kind && row.available)
