@@ -10,7 +10,7 @@ import { fold, type Key, key, normal, split } from "../../src/random/index.js"
 import { slice, type Tensor } from "../../src/tensor/index.js"
 import type { Case, Prepared, Workload } from "../harness/types.js"
 import { adversarialIteration, type Player, player } from "./adversarial.js"
-import { gridPool } from "./pools.js"
+import { gridPool } from "../../src/data/index.js"
 
 export const ganMlpCase = (impl: string, width: number, prepareIteration: (ctx: GanContext) => () => number): Case => ({
   impl,

@@ -179,6 +179,9 @@ class Plan {
   }
 }
 
+/** The batch arithmetic of `options` over `size` examples (for sources that take batches at cursors). */
+export const planBatches = (size: number, options: BatchOptions) => new Plan(size, options)
+
 const disposeBatch = (b: Batch<unknown> | undefined): void => {
   if (b !== undefined) forEachTensor(b.data, (t) => t.dispose())
 }

@@ -71,3 +71,4 @@ export {
   mnistScorer
 } from "./scorer.js"
 export { WeightsFormatError, WEIGHTS_FORMAT, type NamedArray, type WeightsHeader, encodeWeights, decodeWeights } from "./weights.js"
+export { datasetSource, samplerSource, type Source } from "./source.js"
