@@ -11,9 +11,9 @@ import { encodePng, linePlot, panelRow, scatterPlot } from "../src/metrics/plot/
 import { readJsonLines } from "../src/metrics/sink.js"
 import { forward, mlp } from "../src/nn/index.js"
 import { adam } from "../src/optim/index.js"
-import { fold, normal } from "../src/random/index.js"
+import { fold, type Key, normal } from "../src/random/index.js"
 import { compute, noGrad, type Tensor } from "../src/tensor/index.js"
-import { alternate, type Game, total } from "../src/train/index.js"
+import { alternate, type Game, total, type TrainState } from "../src/train/index.js"
 import { trainArm } from "../src/study/arm.js"
 import type { Study } from "../src/study/study.js"
 import { join } from "node:path"
@@ -99,32 +99,32 @@ export const ganGrid25: Study<Config> = {
         const g = game(c, arm.divergence)
         const coverage: Array<{ step: number; captured: number; highQuality: number }> = []
         const snapshots: Uint8Array[] = []
-        yield* trainArm(ctx, arm.name, {
+        const evaluate = (state: TrainState, key: Key) =>
+          Effect.gen(function* () {
+            const step = state.counters.steps.generator ?? 0
+            const { found, png } = yield* compute(() => {
+              const G = mlp([2, c.hidden, c.hidden, c.hidden, 2])
+              const samples = noGrad(() => forward(G, { params: state.params.generator as unknown[], state: [] }, normal(key, [c.evaluationSamples, 2])))
+              const found = modeCoverage(samples, modes)
+              const points = samples.toTypedArray() as Float32Array
+              const png = encodePng(scatterPlot(points, { xRange: range, yRange: range, centres: modes.centres.flatMap((m) => [m[0]!, m[1]!]), title: `step ${step}: ${found.captured}/25 modes`, width: 320, height: 320 }))
+              return { found, png }
+            })
+            coverage.push({ step, captured: found.captured, highQuality: found.highQuality })
+            snapshots.push(png)
+            yield* ctx.plot(`${arm.name}/samples`, step, png)
+            return { modes: found.captured, highQuality: found.highQuality }
+          })
+        const final = yield* trainArm(ctx, arm.name, {
           game: g,
           schedule: alternate({ critic: arm.critic, generator: 1 }).pipe(total("generator", c.generatorSteps)),
           data: samplerSource(twentyFiveGaussians, c.batchSize, fold(armKey, 1)),
           key: armKey,
           stepOffset: offset,
-          evaluate: {
-            every: c.evaluateEvery,
-            run: (state, key) =>
-              Effect.gen(function* () {
-                const step = state.counters.steps.generator ?? 0
-                const { found, png } = yield* compute(() => {
-                  const G = mlp([2, c.hidden, c.hidden, c.hidden, 2])
-                  const samples = noGrad(() => forward(G, { params: state.params.generator as unknown[], state: [] }, normal(key, [c.evaluationSamples, 2])))
-                  const found = modeCoverage(samples, modes)
-                  const points = samples.toTypedArray() as Float32Array
-                  const png = encodePng(scatterPlot(points, { xRange: range, yRange: range, centres: modes.centres.flatMap((m) => [m[0]!, m[1]!]), title: `step ${step}: ${found.captured}/25 modes`, width: 320, height: 320 }))
-                  return { found, png }
-                })
-                coverage.push({ step, captured: found.captured, highQuality: found.highQuality })
-                snapshots.push(png)
-                yield* ctx.plot(`${arm.name}/samples`, step, png)
-                return { modes: found.captured, highQuality: found.highQuality }
-              })
-          }
+          evaluate: { every: c.evaluateEvery, run: evaluate }
         })
+        // A resumed run whose arm had already finished evaluates its final state here.
+        if (coverage.length === 0) yield* evaluate(final, fold(fold(armKey, 2), final.counters.iteration))
         offset += c.generatorSteps * (arm.critic + 1)
         results.push({ name: arm.name, coverage, snapshots })
       }

@@ -24,6 +24,12 @@ export interface TrainState<C = unknown> {
   readonly counters: Counters
   readonly cursor: C
   readonly history: History
+  /**
+   * Inside an iteration (a checkpoint written on interruption): the counters the iteration's
+   * plan was made from, how many of its steps are done, and the cursor each player's first
+   * batch of the iteration came from (for reused batches). Absent between iterations.
+   */
+  readonly position?: { readonly start: Counters; readonly index: number; readonly firstCursor: Readonly<Record<string, C>> }
 }
 
 export interface MetricsRecord {
@@ -106,27 +112,33 @@ export const train = <C, E = never, R = never>(options: TrainOptions<C, E, R>) =
         ? (state: TrainState<C>) => save(options.checkpoint!.path, options.checkpoint!.meta, checkpointBody(state, key))
         : undefined
       const body = Effect.gen(function* () {
-        while (!schedule.done(s.counters, s.history)) {
-          const plan = schedule.iteration(s.counters)
-          const iterationStart = new Map<string, C>()
-          for (const p of plan) {
+        while (s.position !== undefined || !schedule.done(s.counters, s.history)) {
+          // The plan is a function of the counters at the iteration's start, so an iteration
+          // interrupted after some of its steps resumes exactly where it stopped.
+          const start = s.position?.start ?? s.counters
+          const plan = schedule.iteration(start)
+          const firstCursor: Record<string, C> = { ...(s.position?.firstCursor ?? {}) }
+          for (let i = s.position?.index ?? 0; i < plan.length; i++) {
+            const p = plan[i]!
             const player = players.get(p.player)!
-            if (!iterationStart.has(p.player)) iterationStart.set(p.player, s.cursor)
+            if (!(p.player in firstCursor)) firstCursor[p.player] = s.cursor
             const fresh = p.batch === "fresh"
-            const r = yield* runStep(s, player, fresh ? s.cursor : iterationStart.get(p.player)!, fresh)
+            const r = yield* runStep(s, player, fresh ? s.cursor : firstCursor[p.player]!, fresh)
             const next: TrainState<C> = {
               ...s,
               params: { ...s.params, [player.name]: r.params },
               optState: { ...s.optState, [player.name]: r.optState },
               state: { ...s.state, ...r.state },
               counters: advance(s.counters, p),
-              cursor: r.cursor
+              cursor: r.cursor,
+              position: { start, index: i + 1, firstCursor: { ...firstCursor } }
             }
             disposeReplaced([s.params[player.name], s.optState[player.name], s.state], [next.params[player.name], next.optState[player.name], next.state])
             s = next
             if (options.onMetrics) yield* options.onMetrics({ step: s.counters.total, values: r.metrics })
           }
-          s = { ...s, counters: endIteration(s.counters) }
+          const { position: _done, ...between } = s
+          s = { ...between, counters: endIteration(s.counters) }
           const finished = schedule.done(s.counters, s.history)
           if (options.evaluate && (s.counters.iteration % options.evaluate.every === 0 || finished)) {
             const values = yield* options.evaluate.run(s, fold(evalKeys, s.counters.iteration))

@@ -112,4 +112,32 @@ describe("training loop", () => {
       expect(steps).toBeGreaterThan(0)
       expect(T.liveCount()).toBe(before)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
+
+  it.live("a run interrupted inside an iteration resumes that iteration where it stopped", () =>
+    Effect.gen(function* () {
+      const schedule = alternate({ critic: 5, generator: 1 }).pipe(total("generator", 30))
+      const run = (extra: object) =>
+        T.scoped(
+          Effect.gen(function* () {
+            const data = yield* T.compute(() => realPool())
+            const s = yield* train({ game: shiftGame(), schedule, data: poolSource(data, 4), key: key(6), ...extra })
+            return arrays(s)
+          })
+        )
+      const straight = yield* run({})
+      const path = join(tempDir(), "run.ckpt")
+      const fiber = yield* Effect.forkChild(run({ checkpoint: { path, every: 0, meta }, onMetrics: () => Effect.sleep("2 millis") }))
+      yield* Effect.sleep("150 millis")
+      yield* Fiber.interrupt(fiber)
+      const resumed = yield* T.scoped(
+        Effect.gen(function* () {
+          const loaded = (yield* load(path, meta)) as ReturnType<typeof checkpointBody>
+          const { key: _k, ...state } = loaded
+          expect(state.counters.total).toBeGreaterThan(0)
+          const data = yield* T.compute(() => realPool())
+          return arrays(yield* train({ game: shiftGame(), schedule, data: poolSource(data, 4), key: key(6), resume: state as TrainState<number> }))
+        })
+      )
+      expect(resumed).toEqual(straight)
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
 })
