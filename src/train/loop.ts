@@ -7,6 +7,7 @@
  */
 import { Effect } from "effect"
 import { valueAndGrad } from "../autodiff/grad.js"
+import { InvalidArgument } from "../native/errors.js"
 import { fold, type Key } from "../random/index.js"
 import { step as optimizerStep } from "../optim/index.js"
 import { compute, scoped } from "../tensor/scope.js"
@@ -73,7 +74,7 @@ export const checkpointBody = <C>(s: TrainState<C>, key: Key) => ({ ...s, key })
 export const train = <C, E = never, R = never>(options: TrainOptions<C, E, R>) => {
   const { game, schedule, data, key } = options
   const players = new Map<string, Player>(game.players.map((p) => [p.name, p]))
-  for (const name of schedule.players) if (!players.has(name)) throw new Error(`schedule names player "${name}", which the game lacks`)
+  for (const name of schedule.players) if (!players.has(name)) throw new InvalidArgument({ message: `schedule names player "${name}", which the game lacks (players: ${[...players.keys()].join(", ")})` })
   const stepKeys = fold(key, 1)
   const evalKeys = fold(key, 2)
 

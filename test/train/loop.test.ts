@@ -52,6 +52,13 @@ describe("training loop", () => {
       expect(T.liveCount()).toBe(before)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 
+  it("a schedule naming a player the game lacks is refused with the players listed", () => {
+    const data = T.zeros([8, 2])
+    expect(() => train({ game: regression(0.1), schedule: alternate({ critic: 1, model: 1 }), data: poolSource(data, 4), key: key(0) }))
+      .toThrow(expect.objectContaining({ _tag: "InvalidArgument", message: expect.stringContaining('"critic", which the game lacks (players: model)') }))
+    data.dispose()
+  })
+
   it.effect("a run resumed from a checkpoint ends with the same parameters, bit for bit", () =>
     Effect.gen(function* () {
       const dir = tempDir()
