@@ -1,7 +1,8 @@
 /** The studies shipped with diverge, runnable by name (`diverge run <name>`). */
 import type { Study } from "../src/study/study.js"
+import { fganGaussian } from "./fgan-gaussian.js"
 import { ganGrid25 } from "./gan-grid25.js"
 
-export const studies: ReadonlyArray<Study> = [ganGrid25]
+export const studies: ReadonlyArray<Study> = [ganGrid25, fganGaussian]
 
 export const findStudy = (name: string): Study | undefined => studies.find((s) => s.name === name)
