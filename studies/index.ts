@@ -2,7 +2,8 @@
 import type { Study } from "../src/study/study.js"
 import { fganGaussian } from "./fgan-gaussian.js"
 import { ganGrid25 } from "./gan-grid25.js"
+import { meanfieldGaussian } from "./meanfield-gaussian.js"
 
-export const studies: ReadonlyArray<Study> = [ganGrid25, fganGaussian]
+export const studies: ReadonlyArray<Study> = [ganGrid25, fganGaussian, meanfieldGaussian]
 
 export const findStudy = (name: string): Study | undefined => studies.find((s) => s.name === name)
