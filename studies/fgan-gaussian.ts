@@ -118,7 +118,7 @@ export const fganGaussian: Study<Config> = {
   name: "fgan-gaussian",
   title: "f-GAN: a Gaussian fitted to a Gaussian mixture under each f-divergence",
   description:
-    "A two-parameter generator x = μ + σz learns a bimodal 1-D Gaussian mixture as an f-GAN (Nowozin et al. 2016), once per f-divergence, against a 1-32-32-1 ReLU critic whose output activation is the divergence's g_f, with Adam and an alternating schedule. The learned (μ, σ) is compared with the exact minimiser of D_f(P‖N(μ, σ²)), found by quadrature and Nelder–Mead without any sampling: mass-covering divergences (KL, Pearson) spread over both modes, mode-seeking ones (reverse KL, Neyman) settle on the heavier mode.",
+    "A two-parameter generator x = μ + σz learns a bimodal 1-D Gaussian mixture as an f-GAN (Nowozin et al. 2016), once per f-divergence, against a 1-32-32-1 ReLU critic whose output activation is the divergence's g_f, with Adam and an alternating schedule. The learned (μ, σ) is compared with the exact minimiser of D_f(P‖N(μ, σ²)), found by quadrature and Nelder–Mead without any sampling: mass-covering divergences (KL, Pearson) spread over both modes, while the mode-seeking ones (reverse KL, Neyman) are smallest on the heavier mode and have further, local minima. Where the training ends near a local minimum, the report shows that one too.",
   config: Config,
   defaults,
   totalSteps: (c) => c.divergences.length * c.generatorSteps * (c.criticSteps + 1),

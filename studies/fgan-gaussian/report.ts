@@ -59,24 +59,23 @@ export const fganReport = (ctx: StudyContext, mixture: Mixture1dSpec, results: R
     const approach = encodePng(
       linePlot(
         results.map((r) => ({ name: r.name, x: [0, ...r.trajectory.map((p) => p.step)], y: [distanceToOptimum(initial, r), ...r.trajectory.map((p) => distanceToOptimum(p, r))] })),
-        { title: "distance of (mu, sigma) from the nearest quadrature optimum", xLabel: "generator step", width: 560, height: 340 }
+        { title: "distance from the nearest optimum", xLabel: "generator step", width: 560, height: 340 }
       )
     )
     const records = yield* readJsonLines(join(ctx.dir, "metrics.jsonl")).pipe(Effect.orElseSucceed(() => []))
     const bounds = results.map((r) => {
-      const points = records.filter((p) => `${r.name}/loss/critic` in p.values).map((p) => [p.step, -p.values[`${r.name}/loss/critic`]!] as const)
+      const points = records.filter((p) => `${r.name}/loss/critic` in p.values).map((p) => -p.values[`${r.name}/loss/critic`]!)
       const stride = Math.max(1, Math.floor(points.length / 300))
-      const kept = points.filter((_, j) => j % stride === 0)
-      const xs = kept.map((p) => p[0])
+      const xs = points.map((_, j) => j + 1).filter((_, j) => j % stride === 0)
       const ends = xs.length > 0 ? [xs[0]!, xs[xs.length - 1]!] : [0, 1]
       return encodePng(
         linePlot(
           [
-            { name: "critic's bound", x: xs, y: kept.map((p) => p[1]) },
+            { name: "critic's bound", x: xs, y: points.filter((_, j) => j % stride === 0) },
             { name: "D_f at the optimum", x: ends, y: [r.optimum.divergence, r.optimum.divergence], dashed: true },
             ...(same(r.optimum, r.nearest) ? [] : [{ name: "at the local optimum", x: ends, y: [r.nearest.divergence, r.nearest.divergence], dashed: true }])
           ],
-          { title: `${r.name}: E_P[T] - E_Q[f*(T)]`, xLabel: "step", width: 340, height: 240 }
+          { title: `${r.name}: critic's bound`, xLabel: "critic step", width: 340, height: 240 }
         )
       )
     })
