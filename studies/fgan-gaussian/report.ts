@@ -79,6 +79,16 @@ export const fganReport = (ctx: StudyContext, mixture: Mixture1dSpec, results: R
         )
       )
     })
+    const generatorLosses = encodePng(
+      linePlot(
+        results.map((r) => {
+          const points = records.filter((p) => `${r.name}/loss/generator` in p.values).map((p) => p.values[`${r.name}/loss/generator`]!)
+          const stride = Math.max(1, Math.floor(points.length / 300))
+          return { name: r.name, x: points.map((_, j) => j + 1).filter((_, j) => j % stride === 0), y: points.filter((_, j) => j % stride === 0) }
+        }),
+        { title: "generator losses", xLabel: "generator step", width: 560, height: 340 }
+      )
+    )
     const outcome: StudyOutcome = {
       metrics: results.flatMap((r) => [
         { name: `${r.name}: μ`, value: r.learned.mean, note: note(r, (f) => f.mean) },
@@ -93,9 +103,9 @@ export const fganReport = (ctx: StudyContext, mixture: Mixture1dSpec, results: R
         },
         { heading: "Towards the optimum", images: [{ png: approach, caption: "Euclidean distance of the learned (μ, σ) from the optimum over training" }] },
         {
-          heading: "The critic's bound",
-          text: "The negated critic loss E_P[T] − E_Q[f*(T)], a lower bound on D_f(P‖Q_θ) for the current generator, and the smallest D_f any Gaussian reaches (dashed).",
-          images: bounds.map((png, j) => ({ png, caption: results[j]!.name }))
+          heading: "Losses",
+          text: "The negated critic loss E_P[T] − E_Q[f*(T)], a lower bound on D_f(P‖Q_θ) for the current generator, with the smallest D_f any Gaussian reaches (dashed); and the generator losses, −E_Q[f*(T)] (saddle) or −E_Q[T] (alternative).",
+          images: [...bounds.map((png, j) => ({ png, caption: `${results[j]!.name}: the critic's bound` })), { png: generatorLosses, caption: "generator losses" }]
         }
       ],
       summary: results

@@ -81,7 +81,7 @@ describe("fgan-gaussian: training", () => {
       }
       const files = readdirSync(run.dir)
       for (const f of ["report.html", "kl.ckpt", "jensenShannon.ckpt", "neyman.ckpt", "metrics.jsonl"]) expect(files).toContain(f)
-      expect((readFileSync(join(run.dir, "report.html"), "utf8").match(/data:image\/png;base64,/g) ?? []).length).toBe(3 + 1 + 3)
+      expect((readFileSync(join(run.dir, "report.html"), "utf8").match(/data:image\/png;base64,/g) ?? []).length).toBe(3 + 1 + 3 + 1)
       const resumed = yield* resumeStudy(studies, run.dir, { quiet: true })
       expect(resumed.outcome.metrics).toEqual(metrics)
       expect(T.liveCount()).toBe(before)
