@@ -107,7 +107,7 @@ const game = (c: Config, p: Target, direction: Direction): Game => ({
 })
 
 /** q's parameters and both KLs in closed form (float64). */
-export const readFit = (p: Target, state: TrainState): Fit => {
+const readFit = (p: Target, state: TrainState): Fit => {
   const q = state.params.q as QParams
   const mean = Array.from(q.mean.toTypedArray(), Number)
   const variances = Array.from(q.logStd.toTypedArray(), (l) => Math.exp(2 * Number(l)))
