@@ -1,11 +1,5 @@
-/** Numerical integration for reference values: composite Simpson on a fine grid. */
-export const simpson = (f: (x: number) => number, a: number, b: number, n = 20000): number => {
-  const m = n % 2 === 0 ? n : n + 1
-  const h = (b - a) / m
-  let s = f(a) + f(b)
-  for (let i = 1; i < m; i++) s += (i % 2 === 1 ? 4 : 2) * f(a + i * h)
-  return (s * h) / 3
-}
+/** Numerical integration for reference values: composite Simpson on a fine grid (src/divergence/quadrature.ts). */
+export { simpson } from "../../src/divergence/quadrature.js"
 
 export const normalPdf = (m: number, s: number) => (x: number): number =>
   Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI))
