@@ -1,0 +1,2 @@
+/** diverge/divergence/ot: optimal transport — exact (network simplex) and exact 1-D. */
+export { wasserstein1d, wassersteinPow1d, quantileCoupling, type OneDOptions, type Weights } from "./one-d.js"
