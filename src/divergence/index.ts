@@ -10,4 +10,7 @@ export { mmd, mmd2, gaussianKernel, inverseMultiquadricKernel, energyKernel, squ
 export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Likelihood, type LikelihoodSpec, type ElboOptions } from "./elbo.js"
 export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
 export * as ClosedForm from "./closed-form.js"
-export { wasserstein1d, wassersteinPow1d, quantileCoupling, type OneDOptions } from "./ot/index.js"
+export {
+  wasserstein1d, wassersteinPow1d, quantileCoupling, exactOt, wassersteinExact, groundCost,
+  type OneDOptions, type ExactOt, type ExactOtOptions, type WassersteinExact, type WassersteinExactOptions
+} from "./ot/index.js"
