@@ -11,14 +11,14 @@ namespace dv::ot {
 
 struct TransportResult {
   double cost = 0;           // Σ P_ij C_ij
-  std::vector<double> plan;  // n × m, row-major
   std::vector<double> u, v;  // dual potentials: u_i + v_j ≤ C_ij, equality where P_ij > 0
   int64_t iterations = 0;    // pivots
 };
 
-// a (n), b (m) with Σa = Σb (up to rounding), cost n × m row-major. Throws
-// DivergeError(IterationLimit) after max_iterations pivots.
+// a (n), b (m) with Σa = Σb (up to rounding), cost n × m row-major; the plan is written into
+// `plan` (n × m, row-major, which the caller has zeroed). Throws DivergeError(IterationLimit)
+// after max_iterations pivots.
 TransportResult solve_transport(const double* a, int64_t n, const double* b, int64_t m, const double* cost,
-                                int64_t max_iterations);
+                                double* plan, int64_t max_iterations);
 
 }  // namespace dv::ot

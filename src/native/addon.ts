@@ -18,10 +18,10 @@ export interface OpRow {
   readonly differentiable: boolean
 }
 
-/** What `transport` returns: the optimal cost, the plan (n·m, row-major) and dual potentials. */
+/** What `transport` returns: the optimal cost, the plan (a new float64 [n, m] tensor) and dual potentials. */
 export interface TransportSolution {
   readonly cost: number
-  readonly plan: Float64Array
+  readonly plan: Handle
   readonly u: Float64Array
   readonly v: Float64Array
   readonly iterations: number

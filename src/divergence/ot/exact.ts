@@ -15,9 +15,9 @@ import { local } from "../../tensor/local.js"
 import { full, scalar, tensor } from "../../tensor/ops/creation.js"
 import { add, gt, mul, powScalar, sqrt, square, sub, where } from "../../tensor/ops/elementwise.js"
 import { sum } from "../../tensor/ops/reduce.js"
-import { reshape, slice } from "../../tensor/ops/shape.js"
+import { cast, reshape, slice } from "../../tensor/ops/shape.js"
 import { squaredDistances } from "../mmd.js"
-import { isTensor, type Tensor } from "../../tensor/tensor.js"
+import { isTensor, Tensor } from "../../tensor/tensor.js"
 
 export interface ExactOtOptions {
   /** Pivot budget of the network simplex; past it the solve fails with IterationLimit. Default 10⁷. */
@@ -54,9 +54,9 @@ export const exactOt = (a: Tensor, b: Tensor, cost: Tensor, options: ExactOtOpti
     const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS
     const massTolerance = options.massTolerance ?? (cost.dtype === "float32" || a.dtype === "float32" || b.dtype === "float32" ? 1e-6 : 1e-9)
     const r = native.transport(a.handle, b.handle, cost.handle, maxIterations, massTolerance)
-    const n = a.shape[0]!, m = b.shape[0]!
     const dtype = cost.dtype
-    const plan = tensor(r.plan, { shape: [n, m], dtype })
+    const planF64 = Tensor.fromHandle(r.plan)
+    const plan = dtype === "float64" ? planF64 : cast(planF64, dtype)
     const u = tensor(r.u, { dtype }), v = tensor(r.v, { dtype })
     let value = cost.requiresGrad ? sum(mul(plan, cost)) : scalar(r.cost, { dtype })
     // Envelope terms: zero in value, the centred potentials in gradient.
