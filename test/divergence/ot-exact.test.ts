@@ -110,6 +110,31 @@ describe("exactOt", () => {
       expectOptimalityCertificate(a, b, C, s)
     }))
 
+  it("degenerate problems (tied integer costs, zero weights, n or m = 1) keep exact certificates", () => {
+    const next = prng(99)
+    for (let trial = 0; trial < 150; trial++)
+      T.local(() => {
+        const n = 1 + Math.floor(next() * 9), m = 1 + Math.floor(next() * 9)
+        const raw = (k: number) => {
+          const w = Array.from({ length: k }, () => (next() < 0.3 ? 0 : Math.floor(next() * 4)))
+          if (w.every((x) => x === 0)) w[0] = 1
+          const t = w.reduce((x, y) => x + y, 0)
+          return w.map((x) => x / t)
+        }
+        const a = raw(n), b = raw(m), C = matrix(n, m, next).map((r) => r.map((c) => Math.floor(3 * c)))
+        expectOptimalityCertificate(a, b, C, solve(a, b, C), 1e-14)
+      })
+  })
+
+  it("reads non-contiguous costs (a transposed view) like their contiguous copy", () =>
+    T.local(() => {
+      const next = prng(41)
+      const a = simplex(5, next), b = simplex(3, next), Ct = matrix(3, 5, next)
+      const viaView = exactOt(f64(a), f64(b), T.transpose(f64(Ct.flat(), [3, 5]))).value.item()
+      const C = Array.from({ length: 5 }, (_, i) => Ct.map((r) => r[i]!))
+      expect(viaView).toBe(solve(a, b, C).value)
+    }))
+
   it("masses within the tolerance are balanced by rescaling b; float32 inputs are accepted", () =>
     T.local(() => {
       const C = [[0, 1], [1, 0]]
