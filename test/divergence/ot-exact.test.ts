@@ -3,7 +3,7 @@
  * enumeration of the transport polytope, duality, finite differences, bad inputs and W6.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect } from "effect"
 import { ringCloud, sourceCloud } from "../../bench/harness/clouds.js"
 import { W6_EXPECTED } from "../../bench/workloads/w6-emd.js"
 import { valueAndGrad } from "../../src/autodiff/index.js"
@@ -116,7 +116,7 @@ describe("exactOt", () => {
       T.local(() => {
         const n = 1 + Math.floor(next() * 9), m = 1 + Math.floor(next() * 9)
         const raw = (k: number) => {
-          const w = Array.from({ length: k }, () => (next() < 0.3 ? 0 : Math.floor(next() * 4)))
+          const w: number[] = Array.from({ length: k }, () => (next() < 0.3 ? 0 : Math.floor(next() * 4)))
           if (w.every((x) => x === 0)) w[0] = 1
           const t = w.reduce((x, y) => x + y, 0)
           return w.map((x) => x / t)
@@ -257,11 +257,17 @@ describe("exactOt: bad inputs are typed errors", () => {
       }
     }))
 
-  it.effect("inside T.compute the failure lands in the Effect error channel", () =>
+  it.effect("inside T.compute the failures are typed failures of the Effect (not defects)", () =>
     Effect.gen(function* () {
-      const exit = yield* Effect.exit(T.compute(() => exactOt(f64([1]), f64([2]), f64([0], [1, 1])).value))
-      expect(Exit.isFailure(exit)).toBe(true)
-      if (Exit.isFailure(exit)) expect(JSON.stringify(exit.cause)).toContain("InvalidArgument")
+      const mismatch = yield* Effect.flip(T.compute(() => exactOt(f64([1]), f64([2]), f64([0], [1, 1])).value))
+      expect(mismatch._tag).toBe("InvalidArgument")
+      const next = prng(2)
+      const n = 30
+      const budget = yield* Effect.flip(T.compute(() => {
+        const u = f64(new Array<number>(n).fill(1 / n))
+        return exactOt(u, u, f64(matrix(n, n, next).flat(), [n, n]), { maxIterations: 3 }).value
+      }))
+      expect(budget._tag).toBe("IterationLimit")
     }))
 
   it("repeated solves, gradients and failures leak no tensors", () => {
