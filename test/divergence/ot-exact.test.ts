@@ -117,7 +117,7 @@ describe("exactOt", () => {
         const n = 1 + Math.floor(next() * 9), m = 1 + Math.floor(next() * 9)
         const raw = (k: number) => {
           const w: number[] = Array.from({ length: k }, () => (next() < 0.3 ? 0 : Math.floor(next() * 4)))
-          if (w.every((x) => x === 0)) w[0] = 1
+          if (!w.some((x) => x > 0)) w[0] = 1
           const t = w.reduce((x, y) => x + y, 0)
           return w.map((x) => x / t)
         }
