@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include "../core/error.h"
 
@@ -130,23 +131,34 @@ class Simplex {
     });
   }
 
-  // min_j (row[j] − pd[j]) with four independent running minima, which the compiler turns into
-  // vector min instructions (a single compare-and-branch chain does not vectorise).
+  // min_j (row[j] − pd[j]) over len entries, with vector min instructions where the compiler
+  // has GCC vector types (a compare-and-branch loop does not vectorise).
   static double segment_min(const double* row, const double* pd, int32_t len) {
-    double m0 = std::numeric_limits<double>::infinity(), m1 = m0, m2 = m0, m3 = m0;
+    const double inf = std::numeric_limits<double>::infinity();
+    double out = inf;
     int32_t j = 0;
-    for (; j + 4 <= len; j += 4) {
-      const double r0 = row[j] - pd[j], r1 = row[j + 1] - pd[j + 1], r2 = row[j + 2] - pd[j + 2], r3 = row[j + 3] - pd[j + 3];
+#if defined(__GNUC__)
+    typedef double v4d __attribute__((vector_size(32)));
+    v4d m0 = {inf, inf, inf, inf}, m1 = m0;
+    for (; j + 8 <= len; j += 8) {
+      v4d r0, p0, r1, p1;
+      std::memcpy(&r0, row + j, sizeof r0);
+      std::memcpy(&p0, pd + j, sizeof p0);
+      std::memcpy(&r1, row + j + 4, sizeof r1);
+      std::memcpy(&p1, pd + j + 4, sizeof p1);
+      r0 -= p0;
+      r1 -= p1;
       m0 = r0 < m0 ? r0 : m0;
       m1 = r1 < m1 ? r1 : m1;
-      m2 = r2 < m2 ? r2 : m2;
-      m3 = r3 < m3 ? r3 : m3;
     }
+    m0 = m1 < m0 ? m1 : m0;
+    for (int l = 0; l < 4; ++l) out = m0[l] < out ? m0[l] : out;
+#endif
     for (; j < len; ++j) {
       const double r = row[j] - pd[j];
-      m0 = r < m0 ? r : m0;
+      out = r < out ? r : out;
     }
-    return std::min(std::min(m0, m1), std::min(m2, m3));
+    return out;
   }
 
   // Block search: scan `block_` arcs from the cursor, take the most negative reduced cost of the
@@ -165,14 +177,18 @@ class Simplex {
         const double ps = pi_[ci_];
         double bound = best - ps;  // rc < best  ⇔  C − π_d < best − π_s
         int32_t found = -1;
-        const double lo = segment_min(row + cj_, pd + cj_, len);
-        if (lo < bound) {
-          bound = lo;
-          for (int32_t j = cj_;; ++j)
-            if (row[j] - pd[j] == lo) {
-              found = j;
-              break;
-            }
+        // Chunks of 64: a vector minimum each, and a scalar search only in a chunk that improves.
+        for (int32_t c = cj_; c < cj_ + len; c += 64) {
+          const int32_t width = std::min(64, cj_ + len - c);
+          const double lo = segment_min(row + c, pd + c, width);
+          if (lo < bound) {
+            bound = lo;
+            for (int32_t j = c;; ++j)
+              if (row[j] - pd[j] == lo) {
+                found = j;
+                break;
+              }
+          }
         }
         if (found >= 0) {
           best = bound + ps;
