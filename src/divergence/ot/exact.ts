@@ -54,14 +54,17 @@ export const exactOt = (a: Tensor, b: Tensor, cost: Tensor, options: ExactOtOpti
     const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS
     const massTolerance = options.massTolerance ?? (cost.dtype === "float32" || a.dtype === "float32" || b.dtype === "float32" ? 1e-6 : 1e-9)
     const r = native.transport(a.handle, b.handle, cost.handle, maxIterations, massTolerance)
-    const dtype = cost.dtype
+    // The solve runs on the host; results go back to the cost's device and dtype.
+    const dtype = cost.dtype, device = cost.device
     const planF64 = Tensor.fromHandle(r.plan)
-    const plan = dtype === "float64" ? planF64 : cast(planF64, dtype)
-    const u = tensor(r.u, { dtype }), v = tensor(r.v, { dtype })
-    let value = cost.requiresGrad ? sum(mul(plan, cost)) : scalar(r.cost, { dtype })
+    const plan = device.kind !== "cpu"
+      ? tensor(planF64.toTypedArray(), { shape: planF64.shape, dtype, device })
+      : dtype === "float64" ? planF64 : cast(planF64, dtype)
+    const u = tensor(r.u, { dtype, device }), v = tensor(r.v, { dtype, device })
+    let value = cost.requiresGrad ? sum(mul(plan, cost)) : scalar(r.cost, { dtype, device })
     // Envelope terms: zero in value, the centred potentials in gradient.
-    if (a.requiresGrad) value = value.add(sum(mul(tensor(centred(r.u), { dtype: a.dtype }), sub(a, stopGradient(a)))))
-    if (b.requiresGrad) value = value.add(sum(mul(tensor(centred(r.v), { dtype: b.dtype }), sub(b, stopGradient(b)))))
+    if (a.requiresGrad) value = value.add(sum(mul(tensor(centred(r.u), { dtype: a.dtype, device: a.device }), sub(a, stopGradient(a)))))
+    if (b.requiresGrad) value = value.add(sum(mul(tensor(centred(r.v), { dtype: b.dtype, device: b.device }), sub(b, stopGradient(b)))))
     return { value, plan, potentials: { u, v }, iterations: r.iterations }
   })
 
@@ -124,8 +127,8 @@ export const wassersteinExact = (x: Tensor, y: Tensor, options: WassersteinExact
     const p = options.p ?? 2
     const cost = groundCost(x, y, p)
     const [n, m] = cost.shape as [number, number]
-    const a = options.weightsX ?? full([n], 1 / n, { dtype: cost.dtype })
-    const b = options.weightsY ?? full([m], 1 / m, { dtype: cost.dtype })
+    const a = options.weightsX ?? full([n], 1 / n, { dtype: cost.dtype, device: cost.device })
+    const b = options.weightsY ?? full([m], 1 / m, { dtype: cost.dtype, device: cost.device })
     const ot = exactOt(a, b, cost, options)
     const value = p === 1 ? ot.value : powScalar(ot.value, 1 / p)
     return { ...ot, cost: ot.value, value }

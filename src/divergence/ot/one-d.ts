@@ -104,8 +104,8 @@ export const wassersteinPow1d = (x: Tensor, y: Tensor, options: OneDOptions = {}
     if (x.shape[0] === 0 || y.shape[0] === 0) throw new ShapeMismatch({ message: "wasserstein1d: empty sample" })
     if (sameSizeUniform(x, y, options)) return mean(costOf(sub(sort(x, 0), sort(y, 0)), p), 0)
     const { i, j, mass } = quantileCoupling(x, y, options.weightsX, options.weightsY)
-    const d = sub(indexSelect(x, 0, tensor(i)), indexSelect(y, 0, tensor(j)))
-    return sum(mul(costOf(d, p), tensor(mass, { dtype: x.dtype })))
+    const d = sub(indexSelect(x, 0, tensor(i, { device: x.device })), indexSelect(y, 0, tensor(j, { device: y.device })))
+    return sum(mul(costOf(d, p), tensor(mass, { dtype: x.dtype, device: x.device })))
   })
 
 /** W_p = (W_p^p)^(1/p) between the empirical measures of x and y (see wassersteinPow1d). */
