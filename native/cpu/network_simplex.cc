@@ -43,6 +43,9 @@ class Simplex {
     const int64_t total = int64_t{n1} * n2;
     for (int64_t k = 0; k < total; ++k) cmax = std::max(cmax, std::fabs(C_[k]));
     big_ = 1.0 + static_cast<double>(nodes) * std::max(cmax, 1e-300);
+    // Potentials reach a few times big_; they must stay finite.
+    DV_CHECK(big_ < 1e300, ErrorCode::InvalidArgument, "transport: costs up to ", cmax,
+             " are too large for the solver; rescale them");
     tol_ = 16 * DBL_EPSILON * big_;
     depth_[root_] = 0;
     for (int32_t v = 0; v < root_; ++v) {
@@ -87,6 +90,13 @@ class Simplex {
       if (arc_[v] != kArtificial && flow_[v] > 0) f(static_cast<int32_t>(arc_[v] / n2_), static_cast<int32_t>(arc_[v] % n2_), flow_[v]);
   }
   double potential(int32_t node) const { return pi_[node]; }
+  // Mass still routed through the root (zero at an optimum, up to rounding).
+  double artificial_flow() const {
+    double f = 0;
+    for (int32_t v = 0; v < root_; ++v)
+      if (arc_[v] == kArtificial) f += flow_[v];
+    return f;
+  }
 
  private:
   static constexpr int64_t kArtificial = -1;
@@ -318,6 +328,10 @@ TransportResult solve_transport(const double* a, int64_t n, const double* b, int
     }
     Simplex simplex(c, n1, n2, ra, cb);
     out.iterations = simplex.run(max_iterations);
+    double mass = 0;
+    for (double w : ra) mass += w;
+    DV_CHECK(simplex.artificial_flow() <= 1e-9 * mass, ErrorCode::Internal,
+             "transport: the solve ended with mass on artificial arcs (", simplex.artificial_flow(), ")");
     simplex.each_flow([&](int32_t s, int32_t d, double f) {
       const int64_t k = int64_t{rows[s]} * m + cols[d];
       plan[k] += f;

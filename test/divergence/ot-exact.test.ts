@@ -229,6 +229,7 @@ describe("exactOt: bad inputs are typed errors", () => {
     ["mass mismatch", () => exactOt(w(), f64([0.5, 0.6]), C()), "InvalidArgument"],
     ["NaN cost", () => exactOt(w(), w(), f64([0, NaN, 1, 0], [2, 2])), "InvalidArgument"],
     ["infinite cost", () => exactOt(w(), w(), f64([0, Infinity, 1, 0], [2, 2])), "InvalidArgument"],
+    ["cost too large for the potentials", () => exactOt(w(), w(), f64([0, 1e305, 1, 0], [2, 2])), "InvalidArgument"],
     ["maxIterations 0", () => exactOt(w(), w(), C(), { maxIterations: 0 }), "InvalidArgument"],
     ["maxIterations not an integer", () => exactOt(w(), w(), C(), { maxIterations: 1.5 }), "InvalidArgument"],
     ["negative mass tolerance", () => exactOt(w(), w(), C(), { massTolerance: -1 }), "InvalidArgument"],
