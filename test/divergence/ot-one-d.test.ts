@@ -1,7 +1,7 @@
 /** Exact 1-D W_p: against the network simplex, closed forms, finite differences, bad inputs. */
 import { describe, expect, it } from "@effect/vitest"
 import { checkGrad } from "../../src/autodiff/index.js"
-import { exactOt, quantileCoupling, wasserstein1d, wassersteinExact, wassersteinPow1d } from "../../src/divergence/index.js"
+import { exactOt, quantileCoupling, rankCoupling, wasserstein1d, wassersteinExact, wassersteinPow1d } from "../../src/divergence/index.js"
 import * as T from "../../src/tensor/index.js"
 import { prng } from "../support/random.js"
 
@@ -62,6 +62,24 @@ describe("wasserstein1d", () => {
       }
     }))
 
+  it("column-wise batches of unequal sizes equal the per-column quantile solutions; the rank coupling", () =>
+    T.local(() => {
+      const next = prng(23)
+      const n = 7, m = 4, k = 3
+      const x = draws(n * k, next), y = draws(m * k, next)
+      const got = wassersteinPow1d(f64(x, [n, k]), f64(y, [m, k]), { p: 1.5 }).toArray() as number[]
+      for (let c = 0; c < k; c++) {
+        const col = (v: number[], rows: number) => f64(Array.from({ length: rows }, (_, i) => v[i * k + c]!))
+        // explicit unit weights take the data-dependent quantile path
+        const ref = wassersteinPow1d(col(x, n), col(y, m), { p: 1.5, weightsX: new Array<number>(n).fill(1) }).item()
+        expect(Math.abs(got[c]! - ref)).toBeLessThan(1e-13)
+      }
+      // ranks of 2 vs 3 uniform points: breakpoints 1/2 and 1/3, 2/3
+      const r = rankCoupling(2, 3)
+      expect([Array.from(r.i), Array.from(r.j)]).toEqual([[0, 0, 1, 1], [0, 1, 1, 2]])
+      Array.from(r.mass).forEach((l, q) => expect(l).toBeCloseTo([1 / 3, 1 / 6, 1 / 6, 1 / 3][q]!, 15))
+    }))
+
   it("is differentiable through the sort (finite differences)", () =>
     T.local(() => {
       const next = prng(14)
@@ -76,7 +94,8 @@ describe("wasserstein1d", () => {
     ["p < 1", () => wasserstein1d(f64([0]), f64([1]), { p: 0.5 }), "InvalidArgument"],
     ["p NaN", () => wasserstein1d(f64([0]), f64([1]), { p: NaN }), "InvalidArgument"],
     ["2-D against 1-D", () => wasserstein1d(f64([0, 1], [2, 1]), f64([1, 2])), "ShapeMismatch"],
-    ["columns of different sizes", () => wasserstein1d(f64([0, 1], [2, 1]), f64([1, 2, 3], [3, 1])), "ShapeMismatch"],
+    ["different numbers of columns", () => wasserstein1d(f64([0, 1], [2, 1]), f64([1, 2, 3, 4], [2, 2])), "ShapeMismatch"],
+    ["weights with columns", () => wasserstein1d(f64([0, 1], [2, 1]), f64([1, 2], [2, 1]), { weightsX: [1, 1] }), "ShapeMismatch"],
     ["3-D", () => wasserstein1d(f64([0, 1], [1, 2, 1]), f64([1, 2], [1, 2, 1])), "ShapeMismatch"],
     ["empty", () => wasserstein1d(f64([]), f64([])), "ShapeMismatch"],
     ["weights length", () => wasserstein1d(f64([0, 1]), f64([1]), { weightsX: [1] }), "ShapeMismatch"],

@@ -2,7 +2,8 @@
  * Exact Wasserstein distances on the line. In 1-D the optimal coupling is monotone, so
  * W_p^p(μ, ν) = ∫₀¹ |F⁻¹(t) − G⁻¹(t)|^p dt with F⁻¹, G⁻¹ the quantile functions. For two
  * samples of the same size with uniform weights this is the mean of |x_(i) − y_(i)|^p over the
- * sorted samples; with weights (or different sizes) the two step quantile functions are merged.
+ * sorted samples; with different sizes the two step quantile functions are merged by rank (the
+ * pieces depend on the sizes only), and with weights by the sorted cumulative weights.
  *
  * Differentiable in the sample positions: sorting is a gather of the argsort indices (the
  * indices themselves are piecewise constant), so the gradient of W_p^p flows to each point
@@ -21,9 +22,9 @@ export type Weights = Tensor | ArrayLike<number>
 export interface OneDOptions {
   /** Order p ≥ 1 (default 1). */
   readonly p?: number
-  /** Weights of x's points (default uniform); normalised to total mass 1. Only for 1-D x. */
+  /** Weights of x's points (default uniform); normalised to total mass 1. Only for 1-D x, y. */
   readonly weightsX?: Weights
-  /** Weights of y's points (default uniform); normalised to total mass 1. Only for 1-D y. */
+  /** Weights of y's points (default uniform); normalised to total mass 1. Only for 1-D x, y. */
   readonly weightsY?: Weights
 }
 
@@ -80,13 +81,32 @@ export const quantileCoupling = (
     return { i: Int32Array.from(I), j: Int32Array.from(J), mass: Float64Array.from(L) }
   })
 
-const sameSizeUniform = (x: Tensor, y: Tensor, o: OneDOptions): boolean =>
-  o.weightsX === undefined && o.weightsY === undefined && x.shape[0] === y.shape[0]
+/**
+ * The quantile coupling of two uniform measures on n and m points, by rank: piece k pairs the
+ * i_k-th smallest x with the j_k-th smallest y over a length ℓ_k. It depends on n and m only
+ * (breakpoints (i + 1)/n and (j + 1)/m are compared in integers, so ties are exact).
+ */
+export const rankCoupling = (n: number, m: number): { readonly i: Int32Array; readonly j: Int32Array; readonly mass: Float64Array } => {
+  const I: number[] = [], J: number[] = [], L: number[] = []
+  let a = 0, b = 0, t = 0
+  while (a < n && b < m) {
+    const ea = (a + 1) * m, eb = (b + 1) * n, next = Math.min(ea, eb)
+    I.push(a)
+    J.push(b)
+    L.push((next - t) / (n * m))
+    t = next
+    if (ea === next) a++
+    if (eb === next) b++
+  }
+  return { i: Int32Array.from(I), j: Int32Array.from(J), mass: Float64Array.from(L) }
+}
+
+const uniform = (o: OneDOptions): boolean => o.weightsX === undefined && o.weightsY === undefined
 
 /**
  * W_p^p between the empirical measures of x and y (no p-th root): what sliced Wasserstein
- * averages. x [n] and y [m] give a scalar; x [n, k] and y [n, k] (same n, uniform weights) give
- * [k], one 1-D problem per column.
+ * averages. x [n] and y [m] give a scalar; x [n, k] and y [m, k] (uniform weights) give [k],
+ * one 1-D problem per column.
  */
 export const wassersteinPow1d = (x: Tensor, y: Tensor, options: OneDOptions = {}): Tensor =>
   local(() => {
@@ -94,15 +114,23 @@ export const wassersteinPow1d = (x: Tensor, y: Tensor, options: OneDOptions = {}
     if (!isTensor(x) || !isTensor(y)) throw new InvalidArgument({ message: "wasserstein1d: x and y must be tensors" })
     const batched = x.ndim === 2 || y.ndim === 2
     if (batched) {
-      if (x.ndim !== 2 || y.ndim !== 2 || x.shape[1] !== y.shape[1] || !sameSizeUniform(x, y, options))
+      if (x.ndim !== 2 || y.ndim !== 2 || x.shape[1] !== y.shape[1] || !uniform(options))
         throw new ShapeMismatch({
-          message: `wasserstein1d: column-wise problems need x, y of shapes [n, k] with the same n and k and uniform weights; got [${x.shape}] and [${y.shape}]`
+          message: `wasserstein1d: column-wise problems need x [n, k], y [m, k] and uniform weights; got [${x.shape}] and [${y.shape}]`
         })
     } else if (x.ndim !== 1 || y.ndim !== 1) {
-      throw new ShapeMismatch({ message: `wasserstein1d: x and y must be [n] and [m] (or [n, k] column-wise); got [${x.shape}] and [${y.shape}]` })
+      throw new ShapeMismatch({ message: `wasserstein1d: x and y must be [n] and [m] (or [n, k], [m, k] column-wise); got [${x.shape}] and [${y.shape}]` })
     }
-    if (x.shape[0] === 0 || y.shape[0] === 0) throw new ShapeMismatch({ message: "wasserstein1d: empty sample" })
-    if (sameSizeUniform(x, y, options)) return mean(costOf(sub(sort(x, 0), sort(y, 0)), p), 0)
+    const n = x.shape[0]!, m = y.shape[0]!
+    if (n === 0 || m === 0) throw new ShapeMismatch({ message: "wasserstein1d: empty sample" })
+    if (uniform(options)) {
+      const sx = sort(x, 0), sy = sort(y, 0)
+      if (n === m) return mean(costOf(sub(sx, sy), p), 0)
+      const { i, j, mass } = rankCoupling(n, m)
+      const d = sub(indexSelect(sx, 0, tensor(i, { device: x.device })), indexSelect(sy, 0, tensor(j, { device: y.device })))
+      const w = tensor(mass, { dtype: x.dtype, device: x.device, shape: batched ? [mass.length, 1] : [mass.length] })
+      return sum(mul(costOf(d, p), w), 0)
+    }
     const { i, j, mass } = quantileCoupling(x, y, options.weightsX, options.weightsY)
     const d = sub(indexSelect(x, 0, tensor(i, { device: x.device })), indexSelect(y, 0, tensor(j, { device: y.device })))
     return sum(mul(costOf(d, p), tensor(mass, { dtype: x.dtype, device: x.device })))
