@@ -3,6 +3,9 @@
  * enumeration of the transport polytope, duality, finite differences, bad inputs and W6.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { ringCloud, sourceCloud } from "../../bench/harness/clouds.js"
 import { W6_EXPECTED } from "../../bench/workloads/w6-emd.js"
@@ -246,16 +249,26 @@ describe("exactOt: bad inputs are typed errors", () => {
       expect(exactOt(u, u, C).iterations).toBeGreaterThan(3)
     }))
 
-  it("the raw addon reports stable codes", () =>
+  it("the raw addon throws JS errors with stable codes; the wrapper maps them to tagged errors", () =>
     T.local(() => {
-      const bad = f64([0.5, -0.5])
-      try {
-        native.transport(bad.handle, bad.handle, C().handle, 10, 1e-9)
-        expect.unreachable()
-      } catch (e) {
-        expect((e as { _tag: string })._tag).toBe("InvalidArgument")
-        expect(String((e as Error).message)).toMatch(/non-negative/)
+      const raw = createRequire(import.meta.url)(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "build", "Release", "diverge.node")) as {
+        transport: (...args: unknown[]) => unknown
       }
+      const bad = f64([0.5, -0.5]), ok = f64([0.5, 0.5]), i32 = T.tensor([1, 1], { dtype: "int32" })
+      const codeOf = (f: () => unknown) => {
+        try {
+          f()
+        } catch (e) {
+          return (e as { code?: string }).code
+        }
+        return undefined
+      }
+      expect(codeOf(() => raw.transport(bad.handle, ok.handle, C().handle, 10, 1e-9))).toBe("InvalidArgument")
+      expect(codeOf(() => raw.transport(i32.handle, ok.handle, C().handle, 10, 1e-9))).toBe("DTypeMismatch")
+      expect(codeOf(() => raw.transport(ok.handle, ok.handle, ok.handle, 10, 1e-9))).toBe("ShapeMismatch")
+      expect(codeOf(() => raw.transport(ok.handle, ok.handle, C().handle, "many", 1e-9))).toBe("InvalidArgument")
+      expect(codeOf(() => raw.transport(ok.handle))).toBe("InvalidArgument")
+      expect(() => native.transport(bad.handle, ok.handle, C().handle, 10, 1e-9)).toThrow(expect.objectContaining({ _tag: "InvalidArgument" }))
     }))
 
   it.effect("inside T.compute the failures are typed failures of the Effect (not defects)", () =>
