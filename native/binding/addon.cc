@@ -33,6 +33,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
       InstanceMethod("detach", &Addon::Detach),
       InstanceMethod("gradients", &Addon::Gradients),
       InstanceMethod("setGradEnabled", &Addon::SetGradEnabled),
+      InstanceMethod("transport", &Addon::Transport),
   });
   (void)env;
 }

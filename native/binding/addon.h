@@ -42,6 +42,9 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
   Napi::Value NumThreads(const Napi::CallbackInfo& info);
 
+  // api_ot.cc: exact optimal transport (network simplex).
+  Napi::Value Transport(const Napi::CallbackInfo& info);
+
   // api_autograd.cc
   Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info);
   Napi::Value Detach(const Napi::CallbackInfo& info);

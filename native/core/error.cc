@@ -14,6 +14,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::NotDifferentiable: return "NotDifferentiable";
     case ErrorCode::GraphReleased: return "GraphReleased";
     case ErrorCode::Internal: return "Internal";
+    case ErrorCode::IterationLimit: return "IterationLimit";
   }
   return "Internal";
 }

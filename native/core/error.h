@@ -18,6 +18,7 @@ enum class ErrorCode : int {
   NotDifferentiable,
   GraphReleased,
   Internal,
+  IterationLimit,  // an iterative solver used up its iteration budget
 };
 
 const char* error_code_name(ErrorCode code);

@@ -11,3 +11,7 @@ export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Li
 export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
 export * as ClosedForm from "./closed-form.js"
 export { simpson, fDivergence1d, type FDivergence1dOptions } from "./quadrature.js"
+export {
+  wasserstein1d, wassersteinPow1d, quantileCoupling, rankCoupling, exactOt, wassersteinExact, groundCost,
+  type OneDOptions, type ExactOt, type ExactOtOptions, type WassersteinExact, type WassersteinExactOptions
+} from "./ot/index.js"

@@ -18,6 +18,15 @@ export interface OpRow {
   readonly differentiable: boolean
 }
 
+/** What `transport` returns: the optimal cost, the plan (a new float64 [n, m] tensor) and dual potentials. */
+export interface TransportSolution {
+  readonly cost: number
+  readonly plan: Handle
+  readonly u: Float64Array
+  readonly v: Float64Array
+  readonly iterations: number
+}
+
 interface RawAddon {
   opTable(): OpRow[]
   unary(op: number, x: Handle): Handle
@@ -49,6 +58,8 @@ interface RawAddon {
   detach(x: Handle): Handle
   gradients(outputs: readonly Handle[], gradOutputs: readonly Handle[], inputs: readonly Handle[], createGraph: boolean, retainGraph: boolean): Handle[]
   setGradEnabled(enabled: boolean): boolean
+  /** Exact OT by the network simplex: a [n], b [m], cost [n, m] (float32/float64). */
+  transport(a: Handle, b: Handle, cost: Handle, maxIterations: number, massTolerance: number): TransportSolution
 }
 
 const locate = (): string => {
@@ -85,7 +96,7 @@ const declaredArity: Record<keyof RawAddon, number> = {
   opTable: 0, unary: 2, unaryParams: 4, binary: 4, where: 3, reduce: 4, reshape: 3, slice: 5, cast: 2, concat: 2,
   indexSelect: 4, indexAdd: 5, create: 6, random: 8, conv: 4, fromArray: 4, toArray: 1, item: 1, meta: 1, dispose: 1, disposeMany: 1,
   stats: 1, devices: 0, setNumThreads: 1, numThreads: 0, setRequiresGrad: 2, detach: 1, gradients: 5,
-  setGradEnabled: 1
+  setGradEnabled: 1, transport: 5
 }
 
 const wrapAll = (): Wrapped => {

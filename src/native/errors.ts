@@ -14,6 +14,8 @@ export class OutOfMemory extends Data.TaggedError("OutOfMemory")<{ readonly mess
 export class DeviceUnavailable extends Data.TaggedError("DeviceUnavailable")<{ readonly message: string }> {}
 export class NotDifferentiable extends Data.TaggedError("NotDifferentiable")<{ readonly message: string }> {}
 export class GraphReleased extends Data.TaggedError("GraphReleased")<{ readonly message: string }> {}
+/** An iterative solver (e.g. the network simplex) used up its iteration budget. */
+export class IterationLimit extends Data.TaggedError("IterationLimit")<{ readonly message: string }> {}
 export class NativeFailure extends Data.TaggedError("NativeFailure")<{ readonly message: string }> {}
 
 export type TensorError =
@@ -26,6 +28,7 @@ export type TensorError =
   | DeviceUnavailable
   | NotDifferentiable
   | GraphReleased
+  | IterationLimit
   | NativeFailure
 
 const byCode = {
@@ -38,6 +41,7 @@ const byCode = {
   DeviceUnavailable,
   NotDifferentiable,
   GraphReleased,
+  IterationLimit,
   Internal: NativeFailure
 } as const
 
