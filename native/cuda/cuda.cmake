@@ -1,16 +1,19 @@
 # The CUDA backend: every .cu file in native/cuda, for sm_90 (H100/H200), with the CUDA
 # runtime linked statically so that the addon loads on machines without a GPU driver.
+# sm_90 unless the command line names architectures (enable_language would pick nvcc's default).
+if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+  set(CMAKE_CUDA_ARCHITECTURES 90)
+endif()
 enable_language(CUDA)
 find_package(CUDAToolkit REQUIRED)
 set(CMAKE_CUDA_STANDARD 17)
-if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
-  set(CMAKE_CUDA_ARCHITECTURES 90)
-endif()
 file(GLOB DIVERGE_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/native/cuda/*.cu)
 add_library(diverge_cuda STATIC ${DIVERGE_CUDA_SOURCES})
 set_target_properties(diverge_cuda PROPERTIES CUDA_RUNTIME_LIBRARY Static POSITION_INDEPENDENT_CODE ON
   CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
-target_compile_options(diverge_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -O3>)
+# --fmad=false: no fused multiply-adds beyond the explicit fma() calls, as the CPU build
+# (-ffp-contract=off); the Philox transforms then give the same bits on both devices.
+target_compile_options(diverge_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -O3 --fmad=false>)
 target_link_libraries(diverge_cuda PUBLIC CUDA::cudart_static)
 
 # cuBLAS where the toolkit (or the GPU machine's Python nvidia-cublas) has it; else a tiled kernel.
