@@ -1,0 +1,88 @@
+#include "harness.h"
+#include <cmath>
+#include <cstring>
+
+namespace dv::test {
+
+std::vector<Case>& cases() {
+  static std::vector<Case> all;
+  return all;
+}
+
+namespace {
+std::vector<std::string> g_failures;
+const char* g_current = "";
+}  // namespace
+
+void failure(const std::string& what) { g_failures.push_back(std::string(g_current) + ": " + what); }
+
+std::vector<double> values(const Tensor& t) {
+  Tensor c = ops::contiguous(ops::cast(on(t, cpu_device()), DType::F64));
+  const double* p = c.data<double>();
+  return std::vector<double>(p, p + c.numel());
+}
+
+std::vector<unsigned char> bytes(const Tensor& t) {
+  Tensor c = ops::contiguous(on(t, cpu_device()));
+  const unsigned char* p = static_cast<const unsigned char*>(c.raw());
+  return std::vector<unsigned char>(p, p + c.nbytes());
+}
+
+Tensor uniform(const Shape& s, DType t, uint32_t seed, double lo, double hi) {
+  return ops::random(1, s, t, cpu_device(), seed, 0x5eed, lo, hi);
+}
+
+void expect_close(const std::string& what, const Tensor& got, const Tensor& ref, double rtol, double atol) {
+  if (got.shape() != ref.shape()) return failure(what + ": shapes differ");
+  const std::vector<double> g = values(got), r = values(ref);
+  double worst = 0;
+  int64_t bad = -1;
+  for (size_t i = 0; i < g.size(); ++i) {
+    const bool ok = std::isnan(r[i]) ? std::isnan(g[i])
+                    : std::isinf(r[i]) ? g[i] == r[i]
+                                       : std::fabs(g[i] - r[i]) <= atol + rtol * std::fabs(r[i]);
+    const double err = std::isfinite(r[i]) ? std::fabs(g[i] - r[i]) : 0;
+    if (err > worst) worst = err;
+    if (!ok && bad < 0) bad = static_cast<int64_t>(i);
+  }
+  if (bad >= 0)
+    failure(what + ": element " + std::to_string(bad) + " is " + std::to_string(g[bad]) + ", reference " +
+            std::to_string(r[bad]) + " (largest error " + std::to_string(worst) + ")");
+}
+
+void expect_bits(const std::string& what, const Tensor& got, const Tensor& ref) {
+  if (got.shape() != ref.shape() || got.dtype() != ref.dtype()) return failure(what + ": shape or dtype differs");
+  const std::vector<unsigned char> g = bytes(got), r = bytes(ref);
+  if (g != r) {
+    size_t i = 0;
+    while (i < g.size() && g[i] == r[i]) ++i;
+    failure(what + ": bytes differ from byte " + std::to_string(i));
+  }
+}
+
+}  // namespace dv::test
+
+int main() {
+  using namespace dv;
+  if (!backend_slot(DeviceKind::CUDA).available) {
+    std::printf("SKIP: no CUDA device on this machine; the parity tests need one\n");
+    return 77;
+  }
+  std::printf("CUDA: %s\n", backend_slot(DeviceKind::CUDA).describe());
+  int failed = 0;
+  for (const test::Case& c : test::cases()) {
+    test::g_current = c.name;
+    const size_t before = test::g_failures.size();
+    try {
+      c.body();
+    } catch (const DivergeError& e) {
+      test::failure(std::string("threw ") + error_code_name(e.code) + ": " + e.what());
+    }
+    const bool ok = test::g_failures.size() == before;
+    failed += ok ? 0 : 1;
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", c.name);
+    for (size_t i = before; i < test::g_failures.size(); ++i) std::printf("    %s\n", test::g_failures[i].c_str());
+  }
+  std::printf("%zu cases, %d failed\n", test::cases().size(), failed);
+  return failed == 0 ? 0 : 1;
+}
