@@ -62,7 +62,7 @@ if [ $build = 1 ]; then
     'cmake -S . -B build-gpu-tests -DCMAKE_BUILD_TYPE=Release -DDIVERGE_CUDA=ON -DDIVERGE_TESTS=ON && cmake --build build-gpu-tests -j 8' \
     || failed=1
 fi
-step "C++ parity (ctest)" ctest.log bash -c 'cd build-gpu-tests && ./cuda_parity; rc=$?; [ $rc = 77 ] && exit 0; exit $rc' || failed=1
+step "C++ parity (native/test, as ctest runs it)" ctest.log bash -c './build-gpu-tests/native/test/cuda_parity; rc=$?; [ $rc = 77 ] && exit 0; exit $rc' || failed=1
 if [ $have_node = 1 ]; then
   step "TS parity (vitest test/tensor/cuda.test.ts)" vitest-cuda.log npx vitest run test/tensor/cuda.test.ts || failed=1
   step "TS random and autodiff on the CPU (unchanged)" vitest-cpu.log npx vitest run test/random test/autodiff/grad.test.ts || failed=1

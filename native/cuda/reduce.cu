@@ -156,7 +156,7 @@ void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes
   cudaStream_t s = stream_for(d);
   Scratch partials(d, plan.chunks > 1 ? static_cast<size_t>(plan.outputs * plan.chunks) * sizeof(Partial<T>) : 1);
   const int64_t work = plan.outputs * plan.chunks;
-  const bool contiguous_run = plan.reduced >= 64 && plan.red.stride[0][plan.red.nd - 1] == 1;
+  const bool contiguous_run = plan.reduced >= 256 && plan.red.stride[0][plan.red.nd - 1] == 1;
   if (contiguous_run)
     reduce_by_block<T><<<blocks_for(work, 1), kThreads, 0, s>>>(op, x.data<T>(), plan, partials.as<Partial<T>>(), out.raw());
   else

@@ -1,8 +1,17 @@
 #include "harness.h"
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace dv::test {
+
+bool on_cpu_only() {
+  static const bool yes = [] {
+    const char* v = std::getenv("DIVERGE_PARITY_ON_CPU");
+    return v != nullptr && std::strcmp(v, "1") == 0;
+  }();
+  return yes;
+}
 
 std::vector<Case>& cases() {
   static std::vector<Case> all;
@@ -64,11 +73,13 @@ void expect_bits(const std::string& what, const Tensor& got, const Tensor& ref) 
 
 int main() {
   using namespace dv;
-  if (!backend_slot(DeviceKind::CUDA).available) {
+  if (test::on_cpu_only()) {
+    std::printf("DIVERGE_PARITY_ON_CPU=1: the CPU against itself (checks the tests, not CUDA)\n");
+  } else if (!backend_slot(DeviceKind::CUDA).available) {
     std::printf("SKIP: no CUDA device on this machine; the parity tests need one\n");
     return 77;
   }
-  std::printf("CUDA: %s\n", backend_slot(DeviceKind::CUDA).describe());
+  if (!test::on_cpu_only()) std::printf("CUDA: %s\n", backend_slot(DeviceKind::CUDA).describe());
   int failed = 0;
   for (const test::Case& c : test::cases()) {
     test::g_current = c.name;

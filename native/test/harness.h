@@ -30,7 +30,10 @@ void failure(const std::string& what);
     if (!(cond)) ::dv::test::failure(std::string(msg) + " [" #cond "] at line " + std::to_string(__LINE__)); \
   } while (0)
 
-inline Device gpu() { return Device{DeviceKind::CUDA, 0}; }
+// The device under test: cuda:0, or the CPU itself with DIVERGE_PARITY_ON_CPU=1, which checks
+// the tests' own logic (every comparison CPU against CPU must pass) where no GPU exists.
+bool on_cpu_only();
+inline Device gpu() { return on_cpu_only() ? cpu_device() : Device{DeviceKind::CUDA, 0}; }
 inline Tensor on(const Tensor& t, Device d) { return ops::to_device(t, d); }
 
 // Host copies of a tensor's elements.

@@ -54,7 +54,7 @@ DV_TEST(binary_ops_broadcast) {
     for (auto& [name, f] : arith)
       expect_close(std::string(name) + " " + dtype_name(t), f(on(a, gpu()), on(b, gpu())), f(a64, b64), rtol_for(t),
                    atol_for(t));
-    const Tensor pa = uniform(Shape{6, 7}, t, 5, 0.1, 3);
+    const Tensor pa = uniform(Shape{5, 4}, t, 5, 0.1, 3);
     expect_close(std::string("pow ") + dtype_name(t), ops::pow(on(pa, gpu()), on(ops::transpose_last(b), gpu())),
                  ops::pow(ops::cast(pa, DType::F64), ops::transpose_last(b64)), 4 * rtol_for(t), atol_for(t));
     for (auto& [name, f] : compare) expect_bits(name, f(on(a, gpu()), on(b, gpu())), f(a, b));
@@ -85,7 +85,7 @@ DV_TEST(copy_cast_fill_arange) {
 }
 
 DV_TEST(reductions) {
-  const Shape shapes[] = {Shape{7, 300, 5}, Shape{3, 70000}, Shape{65, 3, 129}};
+  const Shape shapes[] = {Shape{7, 300, 5}, Shape{2, 3, 40000}, Shape{2, 40000, 3}, Shape{65, 3, 129}};
   const uint32_t axes_sets[] = {1u, 2u, 4u, 3u, 5u, 6u, 7u};
   for (DType t : kFloats) {
     for (const Shape& s : shapes) {

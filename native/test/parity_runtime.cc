@@ -31,6 +31,7 @@ DV_TEST(transfers_round_trip) {
   const Tensor g = on(x, gpu());
   DV_EXPECT(g.device() == gpu(), "to_device puts the copy on the GPU");
   expect_bits("round trip", on(g, cpu_device()), ops::contiguous(x));
+  if (gpu().is_cpu()) return;
   bool mismatch = false;
   try {
     ops::add(g, x);
@@ -41,6 +42,7 @@ DV_TEST(transfers_round_trip) {
 }
 
 DV_TEST(caching_allocator_stats) {
+  if (gpu().is_cpu()) return;  // the CPU has no cache
   Backend& b = backend(gpu());
   MemoryStats& s = memory_stats(gpu());
   b.empty_cache(gpu());

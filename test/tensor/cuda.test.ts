@@ -154,7 +154,7 @@ const run = (c: Case, k: R.Key, device: T.DeviceId, dtype: "float32" | "float64"
   const xs = c.inputs(k).map((x) => (x.dtype === "float64" ? T.cast(x, dtype) : x).toDevice(device))
   const floating = xs.map((x) => x.dtype !== "int32")
   const out = c.f(xs)
-  const cot = R.uniform(R.fold(k, 99), out.shape, { dtype, device })
+  const cot = T.cast(R.uniform(R.fold(k, 99), out.shape, { dtype: "float64" }), out.dtype).toDevice(device)
   const params = xs.filter((_, i) => floating[i])
   const { grad: g } = valueAndGrad((ps: T.Tensor[]) => {
     let j = 0
