@@ -27,6 +27,7 @@ for a in "$@"; do
 done
 
 if [ -f .gpu/setup.sh ]; then source .gpu/setup.sh; fi
+export NO_COLOR=1 FORCE_COLOR=0  # plain logs
 set +e
 if [ -z "${CUBLAS_ROOT:-}" ]; then
   CUBLAS_ROOT=$(python3 -c 'import nvidia.cublas, os; print(os.path.dirname(nvidia.cublas.__file__))' 2>/dev/null || true)
@@ -48,7 +49,10 @@ step() {  # step NAME LOG COMMAND...: runs a step, records its verdict, keeps it
   "$@" > "$logs/$log" 2>&1
   local rc=$?
   tail -n 5 "$logs/$log" | sed 's/^/   /'
-  verdicts+=("| $name | $([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)") | \`$log\` |")
+  local verdict="FAILED (exit $rc)"
+  [ $rc = 0 ] && verdict=ok
+  [ $rc = 0 ] && grep -q "^SKIP:" "$logs/$log" && verdict="skipped: no GPU"
+  verdicts+=("| $name | $verdict | \`$log\` |")
   return $rc
 }
 failed=0
