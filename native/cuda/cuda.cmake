@@ -12,8 +12,10 @@ add_library(diverge_cuda STATIC ${DIVERGE_CUDA_SOURCES})
 set_target_properties(diverge_cuda PROPERTIES CUDA_RUNTIME_LIBRARY Static POSITION_INDEPENDENT_CODE ON
   CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
 # --fmad=false: no fused multiply-adds beyond the explicit fma() calls, as the CPU build
-# (-ffp-contract=off); the Philox transforms then give the same bits on both devices.
-target_compile_options(diverge_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -O3 --fmad=false>)
+# (-ffp-contract=off, also for the host code of the .cu files); the Philox transforms then
+# give the same bits on both devices.
+target_compile_options(diverge_cuda PRIVATE
+  $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -O3 --fmad=false -Xcompiler=-ffp-contract=off>)
 target_link_libraries(diverge_cuda PUBLIC CUDA::cudart_static)
 
 # cuBLAS where the toolkit (or the GPU machine's Python nvidia-cublas) has it; else a tiled kernel.
