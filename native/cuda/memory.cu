@@ -4,6 +4,7 @@
 // cudaMalloc/cudaFree (which synchronise the device). Every kernel runs on the device's one
 // stream, so a block released by one kernel and handed to the next is safe without a wait.
 // An allocation that fails empties the cache and tries once more before OutOfMemory.
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -25,7 +26,7 @@ constexpr int kMaxDevices = 8;
 
 struct Pool {
   std::mutex mutex;
-  cudaStream_t stream = nullptr;
+  std::atomic<cudaStream_t> stream{nullptr};  // created once, then read without the lock
   std::unordered_map<void*, size_t> live;  // block -> class size
   std::multimap<size_t, void*> cached;     // class size -> free block
   int64_t reserved = 0;                    // bytes obtained from cudaMalloc and not yet freed
@@ -49,18 +50,22 @@ size_t size_class(size_t n) {
   return (n + kLarge - 1) / kLarge * kLarge;
 }
 
+// Makes d current on this thread (remembered: every launch asks, and only this file sets it).
+thread_local int t_current_device = -1;
 void select(Device d) {
+  if (t_current_device == d.index) return;
   cudaError_t e = cudaSetDevice(d.index);
   if (e != cudaSuccess) {
     cudaGetLastError();
     fail(ErrorCode::DeviceUnavailable, "device ", d.name(), " is not available: ", cudaGetErrorString(e));
   }
+  t_current_device = d.index;
 }
 
 // Frees every cached block of p (caller holds p.mutex). Waits for the stream first: a cached
 // block may still be read by queued kernels.
 void release_cached(Pool& p) {
-  if (p.stream) cudaStreamSynchronize(p.stream);
+  if (cudaStream_t s = p.stream.load()) cudaStreamSynchronize(s);
   for (auto& [bytes, ptr] : p.cached) {
     cudaFree(ptr);
     p.reserved -= static_cast<int64_t>(bytes);
@@ -184,12 +189,19 @@ BackendRegistrar reg(DeviceKind::CUDA, [](Backend& b) {
 cudaStream_t stream_for(Device d) {
   select(d);
   Pool& p = pool(d);
+  if (cudaStream_t s = p.stream.load(std::memory_order_acquire)) return s;
   std::lock_guard<std::mutex> lock(p.mutex);
-  if (!p.stream) check(cudaStreamCreateWithFlags(&p.stream, cudaStreamNonBlocking), "cudaStreamCreate");
-  return p.stream;
+  cudaStream_t s = p.stream.load();
+  if (!s) {
+    check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreate");
+    p.stream.store(s, std::memory_order_release);
+  }
+  return s;
 }
 
-Scratch::Scratch(Device d, size_t n) : device(d), bytes(n) { ptr = allocate(d, n); }
-Scratch::~Scratch() { release(device, ptr, bytes); }
+Scratch::Scratch(Device d, size_t n) : device(d), bytes(n) { ptr = n ? allocate(d, n) : nullptr; }
+Scratch::~Scratch() {
+  if (ptr) release(device, ptr, bytes);
+}
 
 }  // namespace dv::cuda

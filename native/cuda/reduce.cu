@@ -154,7 +154,8 @@ void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes
   plan.chunk = std::max<int64_t>((plan.reduced + plan.chunks - 1) / plan.chunks, 1);
   const Device d = x.device();
   cudaStream_t s = stream_for(d);
-  Scratch partials(d, plan.chunks > 1 ? static_cast<size_t>(plan.outputs * plan.chunks) * sizeof(Partial<T>) : 1);
+  // Partials only when an output has several chunks (else each output is written at once).
+  Scratch partials(d, plan.chunks > 1 ? static_cast<size_t>(plan.outputs * plan.chunks) * sizeof(Partial<T>) : 0);
   const int64_t work = plan.outputs * plan.chunks;
   const bool contiguous_run = plan.reduced >= 256 && plan.red.stride[0][plan.red.nd - 1] == 1;
   if (contiguous_run)

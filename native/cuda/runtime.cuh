@@ -17,8 +17,8 @@ inline void check_launch(const char* what) { check(cudaGetLastError(), what); }
 
 // Makes d the current device and returns its stream (created on first use).
 cudaStream_t stream_for(Device d);
-// A device buffer for a kernel's scratch space, returned to the pool when it goes out of
-// scope (stream-ordered, like every block of the pool).
+// A device buffer for a kernel's scratch space (none for 0 bytes), returned to the pool when it
+// goes out of scope (stream-ordered, like every block of the pool).
 struct Scratch {
   Device device;
   void* ptr = nullptr;
