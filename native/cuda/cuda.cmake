@@ -27,6 +27,10 @@ if(CUBLAS_LIBRARY AND CUBLAS_INCLUDE_DIR)
   target_compile_definitions(diverge_cuda PRIVATE DIVERGE_CUBLAS=1)
   target_include_directories(diverge_cuda PRIVATE ${CUBLAS_INCLUDE_DIR})
   target_link_libraries(diverge_cuda PUBLIC ${CUBLAS_LIBRARY})
+  # Python's nvidia-cublas keeps libcublasLt next to libcublas, outside the loader's paths:
+  # let the linker resolve it there and the addon find both at run time.
+  get_filename_component(CUBLAS_LIBRARY_DIR "${CUBLAS_LIBRARY}" DIRECTORY)
+  target_link_options(diverge_cuda INTERFACE "-Wl,-rpath-link,${CUBLAS_LIBRARY_DIR}" "-Wl,-rpath,${CUBLAS_LIBRARY_DIR}")
 else()
   message(STATUS "diverge: no cuBLAS; CUDA matmul uses the tiled kernel")
 endif()
