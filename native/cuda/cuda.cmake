@@ -26,7 +26,11 @@ if(CUBLAS_LIBRARY AND CUBLAS_INCLUDE_DIR)
   message(STATUS "diverge: cuBLAS ${CUBLAS_LIBRARY}")
   target_compile_definitions(diverge_cuda PRIVATE DIVERGE_CUBLAS=1)
   target_include_directories(diverge_cuda PRIVATE ${CUBLAS_INCLUDE_DIR})
-  target_link_libraries(diverge_cuda PUBLIC ${CUBLAS_LIBRARY})
+  # An imported target links by full path; a bare path to libcublas.so.13 (no unversioned
+  # symlink in the wheel) would become -lcublas, which the linker cannot find.
+  add_library(diverge_cublas SHARED IMPORTED)
+  set_target_properties(diverge_cublas PROPERTIES IMPORTED_LOCATION "${CUBLAS_LIBRARY}")
+  target_link_libraries(diverge_cuda PUBLIC diverge_cublas)
   # Python's nvidia-cublas keeps libcublasLt next to libcublas, outside the loader's paths:
   # let the linker resolve it there and the addon find both at run time.
   get_filename_component(CUBLAS_LIBRARY_DIR "${CUBLAS_LIBRARY}" DIRECTORY)
