@@ -71,8 +71,33 @@ void expect_bits(const std::string& what, const Tensor& got, const Tensor& ref) 
 
 }  // namespace dv::test
 
+namespace {
+// Every slot of the CUDA kernel table is filled (checked with or without a GPU).
+int missing_cuda_kernels() {
+  const dv::Backend& b = dv::backend_slot(dv::DeviceKind::CUDA);
+  const std::pair<const char*, const void*> slots[] = {
+      {"describe", (const void*)b.describe},       {"allocate", (const void*)b.allocate},
+      {"release", (const void*)b.release},         {"to_host", (const void*)b.to_host},
+      {"from_host", (const void*)b.from_host},     {"synchronize", (const void*)b.synchronize},
+      {"reserved_bytes", (const void*)b.reserved_bytes}, {"empty_cache", (const void*)b.empty_cache},
+      {"unary", (const void*)b.unary},             {"binary", (const void*)b.binary},
+      {"where", (const void*)b.where},             {"copy", (const void*)b.copy},
+      {"fill", (const void*)b.fill},               {"arange", (const void*)b.arange},
+      {"reduce", (const void*)b.reduce},           {"matmul", (const void*)b.matmul},
+      {"index_select", (const void*)b.index_select}, {"index_add", (const void*)b.index_add},
+      {"gather", (const void*)b.gather},           {"scatter_add", (const void*)b.scatter_add},
+      {"argsort", (const void*)b.argsort},         {"random", (const void*)b.random},
+      {"im2col", (const void*)b.im2col},           {"col2im", (const void*)b.col2im}};
+  int missing = 0;
+  for (const auto& [name, fn] : slots)
+    if (fn == nullptr) std::printf("FAIL the CUDA backend has no %s kernel\n", name), ++missing;
+  return missing;
+}
+}  // namespace
+
 int main() {
   using namespace dv;
+  if (missing_cuda_kernels() > 0) return 1;
   if (test::on_cpu_only()) {
     std::printf("DIVERGE_PARITY_ON_CPU=1: the CPU against itself (checks the tests, not CUDA)\n");
   } else if (!backend_slot(DeviceKind::CUDA).available) {
