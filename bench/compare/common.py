@@ -4,6 +4,7 @@ Import this module FIRST: it reads --threads from the command line and fixes the
 count of every library through the environment before numpy or torch is loaded.
 
   /usr/bin/python3 bench/compare/wN_x.py [--impl a,b] [--threads T] [--reps R] [--warmup W] [--quick]
+                                         [--device cpu|cuda]
 
 Each selected impl prints one JSON line with the keys of workloads.md section 0.
 """
@@ -23,11 +24,13 @@ def _parse():
     p.add_argument("--warmup", type=int, default=None)
     p.add_argument("--quick", action="store_true", help="a few units only (smoke test)")
     p.add_argument("--list", action="store_true", help="print the impl names and exit")
+    p.add_argument("--device", default="cpu", help="torch device of the W1-W4 references (cpu or cuda)")
     return p.parse_args()
 
 
 ARGS = _parse()
 THREADS = ARGS.threads
+DEVICE = ARGS.device
 
 for _k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_k] = str(THREADS)
@@ -41,6 +44,10 @@ def init_torch():
     """torch with this process's thread count (Debian's 1.13 defaults to 1 thread here)."""
     import torch
     torch.set_num_threads(THREADS)
+    if DEVICE != "cpu":
+        # Factories and parameters then land on the device; data built on the CPU is moved
+        # with .to(DEVICE). Loss values read with .item() synchronise every step.
+        torch.set_default_device(DEVICE)
     return torch
 
 
@@ -109,6 +116,7 @@ def main(workload, wid, cases):
             "value": value,
             "value_name": value_name,
             "threads": THREADS,
+            "device": DEVICE,
             "load1": os.getloadavg()[0],
             # ru_maxrss is in KiB on Linux
             "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

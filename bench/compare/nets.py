@@ -25,7 +25,7 @@ def gaussians25_pool():
     c = rs.randint(0, 25, 65536)
     noise = rs.randn(65536, 2)
     centres = np.stack([2 * (c // 5 - 2), 2 * (c % 5 - 2)], axis=1).astype(np.float64)
-    return torch.from_numpy(((centres + 0.05 * noise) / 2.828).astype(np.float32))
+    return torch.from_numpy(((centres + 0.05 * noise) / 2.828).astype(np.float32)).to(common.DEVICE)
 
 
 def batch(pool, t, size):

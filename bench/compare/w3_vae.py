@@ -24,7 +24,7 @@ class VAE(nn.Module):
 
 
 def make():
-    pool = (torch.rand(8192, 784, generator=torch.Generator().manual_seed(1234)) < 0.5).float()
+    pool = (torch.rand(8192, 784, generator=torch.Generator().manual_seed(1234), device="cpu").to(common.DEVICE) < 0.5).float()
     model = VAE()
     opt = adam(model, 1e-3, (0.9, 0.999))
 

@@ -17,7 +17,7 @@ def dcgan_init(m):
 
 
 def make():
-    pool = torch.rand(1024, 1, 28, 28, generator=torch.Generator().manual_seed(4321)) * 2 - 1
+    pool = torch.rand(1024, 1, 28, 28, generator=torch.Generator().manual_seed(4321), device="cpu").to(common.DEVICE) * 2 - 1
     G = nn.Sequential(
         nn.ConvTranspose2d(64, 128, 7, 1, 0, bias=False), nn.BatchNorm2d(128), nn.ReLU(),
         nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),

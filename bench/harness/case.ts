@@ -5,7 +5,7 @@
  */
 import { loadavg } from "node:os"
 import { Effect } from "effect"
-import { setNumThreads, Tensor } from "../../src/tensor/index.js"
+import { Device, setNumThreads, Tensor } from "../../src/tensor/index.js"
 import { summarize, timeUnits } from "./measure.js"
 import type { BenchRecord, Case, Plan, Workload } from "./types.js"
 
@@ -14,6 +14,9 @@ export interface CaseOptions {
   /** Overrides the case's own warm-up/reps (e.g. `--quick`, `--reps`). */
   readonly plan?: Plan
 }
+
+/** DIVERGE_BENCH_DEVICE=cuda runs every case on the GPU (bench/gpu/run.sh); default: the CPU. */
+export const benchDevice = (): "cpu" | "cuda" => (process.env.DIVERGE_BENCH_DEVICE === "cuda" ? "cuda" : "cpu")
 
 export const runCase = (workload: Workload, kase: Case, options: CaseOptions): BenchRecord => {
   setNumThreads(options.threads)
@@ -28,7 +31,7 @@ export const runCase = (workload: Workload, kase: Case, options: CaseOptions): B
         const summary = summarize(timeUnits(prepared.unit, plan))
         return { summary, report: prepared.report(summary) }
       })
-    )
+    ).pipe(Effect.provide(benchDevice() === "cuda" ? Device.Cuda : Device.Cpu))
   )
   return {
     workload: workload.name,
@@ -39,6 +42,7 @@ export const runCase = (workload: Workload, kase: Case, options: CaseOptions): B
     value: report.value,
     value_name: report.value_name,
     threads: options.threads,
+    ...(benchDevice() === "cuda" ? { device: "cuda" } : {}),
     load1: loadavg()[0]!,
     rss_peak_mb: process.resourceUsage().maxRSS / 1024,
     rss_start_mb: rssStart,

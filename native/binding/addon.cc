@@ -26,6 +26,8 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
       InstanceMethod("dispose", &Addon::Dispose),
       InstanceMethod("disposeMany", &Addon::DisposeMany),
       InstanceMethod("stats", &Addon::Stats),
+      InstanceMethod("emptyCache", &Addon::EmptyCache),
+      InstanceMethod("toDevice", &Addon::ToDevice),
       InstanceMethod("devices", &Addon::Devices),
       InstanceMethod("setNumThreads", &Addon::SetNumThreads),
       InstanceMethod("numThreads", &Addon::NumThreads),

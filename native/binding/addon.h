@@ -38,6 +38,8 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value DisposeMany(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
+  Napi::Value EmptyCache(const Napi::CallbackInfo& info);
+  Napi::Value ToDevice(const Napi::CallbackInfo& info);
   Napi::Value Devices(const Napi::CallbackInfo& info);
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
   Napi::Value NumThreads(const Napi::CallbackInfo& info);

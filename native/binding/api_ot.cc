@@ -25,10 +25,10 @@ const double* host_values(const Tensor& t, const char* what, std::vector<double>
   const size_t n = static_cast<size_t>(c.numel());
   store.resize(n);
   if (c.dtype() == DType::F64) {
-    if (n) backend(c.device()).to_host(store.data(), c.raw(), n * sizeof(double));
+    if (n) backend(c.device()).to_host(c.device(), store.data(), c.raw(), n * sizeof(double));
   } else {
     std::vector<float> tmp(n);
-    if (n) backend(c.device()).to_host(tmp.data(), c.raw(), n * sizeof(float));
+    if (n) backend(c.device()).to_host(c.device(), tmp.data(), c.raw(), n * sizeof(float));
     for (size_t i = 0; i < n; ++i) store[i] = tmp[i];
   }
   return store.data();

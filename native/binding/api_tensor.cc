@@ -74,7 +74,7 @@ Napi::Value Addon::ToArray(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     size_t bytes = t.nbytes();
     Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, bytes);
-    if (bytes) backend(t.device()).to_host(buf.Data(), t.raw(), bytes);
+    if (bytes) backend(t.device()).to_host(t.device(), buf.Data(), t.raw(), bytes);
     switch (t.dtype()) {
       case DType::F32: return Napi::Float32Array::New(env, static_cast<size_t>(t.numel()), buf, 0);
       case DType::F64: return Napi::Float64Array::New(env, static_cast<size_t>(t.numel()), buf, 0);
@@ -89,7 +89,7 @@ Napi::Value Addon::Item(const Napi::CallbackInfo& info) {
     const Tensor& t = tensor(info, 0);
     DV_CHECK(t.numel() == 1, ErrorCode::ShapeMismatch, "item: tensor of shape ", t.shape(), " is not a single value");
     alignas(8) unsigned char raw[8] = {0};
-    backend(t.device()).to_host(raw, t.raw(), dtype_size(t.dtype()));
+    backend(t.device()).to_host(t.device(), raw, t.raw(), dtype_size(t.dtype()));
     double v = 0;
     switch (t.dtype()) {
       case DType::F32: { float f; std::memcpy(&f, raw, 4); v = f; break; }
@@ -131,18 +131,38 @@ Napi::Value Addon::DisposeMany(const Napi::CallbackInfo& info) {
   });
 }
 
-// [live tensors, live bytes, peak bytes, live handles of this environment]
+// [live tensors, live bytes, peak bytes, live handles of this environment, reserved bytes]
+// Reserved bytes: what a caching allocator holds from the driver; the live bytes where
+// memory is not cached (the CPU).
 Napi::Value Addon::Stats(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    MemoryStats& s = memory_stats(device_arg(info, 0));
+    const Device d = device_arg(info, 0);
+    MemoryStats& s = memory_stats(d);
+    const Backend& b = backend_slot(d.kind);
     Napi::Env env = info.Env();
-    Napi::Array out = Napi::Array::New(env, 4);
+    Napi::Array out = Napi::Array::New(env, 5);
     out.Set(0u, static_cast<double>(s.live_tensors.load()));
     out.Set(1u, static_cast<double>(s.live_bytes.load()));
     out.Set(2u, static_cast<double>(s.peak_bytes.load()));
     out.Set(3u, static_cast<double>(handles.live()));
+    const bool cached = b.available && b.reserved_bytes;
+    out.Set(4u, static_cast<double>(cached ? b.reserved_bytes(d) : s.live_bytes.load()));
     return out;
   });
+}
+
+// Hands a device's cached blocks back to the driver; returns the reserved bytes left.
+Napi::Value Addon::EmptyCache(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const Device d = device_arg(info, 0);
+    Backend& b = backend(d);
+    if (b.empty_cache) b.empty_cache(d);
+    return Napi::Number::New(info.Env(), static_cast<double>(b.reserved_bytes ? b.reserved_bytes(d) : 0));
+  });
+}
+
+Napi::Value Addon::ToDevice(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] { return wrap(info.Env(), ops::to_device(tensor(info, 0), device_arg(info, 1))); });
 }
 
 Napi::Value Addon::Devices(const Napi::CallbackInfo& info) {

@@ -9,7 +9,7 @@ MemoryStats& memory_stats(Device d) {
 }
 
 Storage::Storage(size_t n, Device dev) : bytes(n), device(dev) {
-  data = backend(dev).allocate(n);
+  data = backend(dev).allocate(dev, n);
   MemoryStats& s = memory_stats(dev);
   int64_t live = s.live_bytes.fetch_add(static_cast<int64_t>(n)) + static_cast<int64_t>(n);
   int64_t peak = s.peak_bytes.load();
@@ -18,7 +18,7 @@ Storage::Storage(size_t n, Device dev) : bytes(n), device(dev) {
 }
 
 Storage::~Storage() {
-  backend(device).release(data, bytes);
+  backend(device).release(device, data, bytes);
   memory_stats(device).live_bytes.fetch_sub(static_cast<int64_t>(bytes));
 }
 

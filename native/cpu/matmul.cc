@@ -5,27 +5,11 @@
 #include <string>
 #include <algorithm>
 #include "../kernels/backend.h"
+#include "../kernels/gemm_layout.h"
 #include "parallel.h"
 
 namespace dv::cpu {
 namespace {
-
-// How BLAS reads a rows x cols matrix with element strides (sr, sc).
-struct Operand {
-  bool ok = false;
-  bool trans = false;
-  int64_t ld = 1;
-};
-
-Operand blas_operand(int64_t rows, int64_t cols, int64_t sr, int64_t sc) {
-  Operand op;
-  if ((cols == 1 || sc == 1) && (rows == 1 || sr >= std::max<int64_t>(cols, 1))) {
-    op = {true, false, rows == 1 ? std::max<int64_t>(cols, 1) : sr};
-  } else if ((rows == 1 || sr == 1) && (cols == 1 || sc >= std::max<int64_t>(rows, 1))) {
-    op = {true, true, cols == 1 ? std::max<int64_t>(rows, 1) : sc};
-  }
-  return op;
-}
 
 template <class T>
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c,

@@ -17,7 +17,7 @@ int64_t physical_bytes() {
   return bytes;
 }
 
-void* allocate(size_t bytes) {
+void* allocate(Device, size_t bytes) {
   const int64_t live = memory_stats(cpu_device()).live_bytes.load();
   if (static_cast<int64_t>(bytes) > physical_bytes() - live)
     fail(ErrorCode::OutOfMemory, "cannot allocate ", bytes, " bytes on the CPU: ", live, " of ", physical_bytes(),
@@ -28,11 +28,11 @@ void* allocate(size_t bytes) {
   return p;
 }
 
-void release(void* p, size_t) { std::free(p); }
-void copy_bytes(void* dst, const void* src, size_t n) {
+void release(Device, void* p, size_t) { std::free(p); }
+void copy_bytes(Device, void* dst, const void* src, size_t n) {
   if (n) std::memcpy(dst, src, n);
 }
-void synchronize() {}
+void synchronize(Device) {}
 
 BackendRegistrar reg(DeviceKind::CPU, [](Backend& b) {
   b.name = "cpu";

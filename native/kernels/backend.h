@@ -22,12 +22,17 @@ struct Backend {
   // A line about the implementation (library, kernels chosen for this machine), for manifests.
   const char* (*describe)() = nullptr;
 
-  // Memory.
-  void* (*allocate)(size_t bytes) = nullptr;  // throws OutOfMemory
-  void (*release)(void* ptr, size_t bytes) = nullptr;
-  void (*to_host)(void* host_dst, const void* src, size_t bytes) = nullptr;
-  void (*from_host)(void* dst, const void* host_src, size_t bytes) = nullptr;
-  void (*synchronize)() = nullptr;
+  // Memory, on one device of this backend's kind.
+  void* (*allocate)(Device d, size_t bytes) = nullptr;  // throws OutOfMemory
+  void (*release)(Device d, void* ptr, size_t bytes) = nullptr;
+  // Both return once host memory may be read or reused.
+  void (*to_host)(Device d, void* host_dst, const void* src, size_t bytes) = nullptr;
+  void (*from_host)(Device d, void* dst, const void* host_src, size_t bytes) = nullptr;
+  void (*synchronize)(Device d) = nullptr;
+  // A caching allocator's reserve: bytes held from the driver (live and cached), and the
+  // call that hands the cached part back. Absent where memory is not cached (the CPU).
+  int64_t (*reserved_bytes)(Device d) = nullptr;
+  void (*empty_cache)(Device d) = nullptr;
 
   // Elementwise. Inputs may be strided views (broadcast strides included).
   void (*unary)(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) = nullptr;

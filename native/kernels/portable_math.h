@@ -158,11 +158,12 @@ DV_HD double exp_neg_square_times(double x, double m) {
 }
 
 // erfc(x) = 1 - erf(x), with relative accuracy in the upper tail.
+// (Not recursive: CUDA's __forceinline__ refuses recursion; erfc(x) = 2 - erfc(-x) for x < 0.)
 DV_HD double perfc(double x) {
   if (x != x) return x;
-  if (x < 0) return 2.0 - perfc(-x);
-  if (x < 0.5) return 1.0 - perf_small(x);
-  return exp_neg_square_times(x, perfcx(x));
+  const double a = x < 0 ? -x : x;
+  const double v = a < 0.5 ? 1.0 - perf_small(a) : exp_neg_square_times(a, perfcx(a));
+  return x < 0 ? 2.0 - v : v;
 }
 
 DV_HD double perf(double x) {

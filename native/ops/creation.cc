@@ -59,7 +59,7 @@ Tensor zeros_like(const Tensor& t) { return full(t.shape(), 0.0, t.dtype(), t.de
 Tensor ones_like(const Tensor& t) { return full(t.shape(), 1.0, t.dtype(), t.device()); }
 Tensor from_host(const void* data, const Shape& shape, DType dtype, Device device) {
   Tensor out = empty(shape, dtype, device);
-  backend(device).from_host(out.raw(), data, out.nbytes());
+  backend(device).from_host(device, out.raw(), data, out.nbytes());
   return out;
 }
 }  // namespace ops

@@ -95,6 +95,9 @@ Tensor from_host(const void* data, const Shape& shape, DType dtype, Device devic
 // (k0, k1); p0, p1 are the kind's parameters. Never recorded.
 Tensor random(int kind, const Shape& shape, DType dtype, Device device, uint32_t k0, uint32_t k1, double p0, double p1);
 
+// A copy on another device (differentiable: the gradient returns to x's device).
+Tensor to_device(const Tensor& x, Device device);
+
 // Composites.
 Tensor sum_to(const Tensor& g, const Shape& shape);  // the un-broadcast of the autograd engine
 

@@ -50,7 +50,12 @@ interface RawAddon {
   meta(x: Handle): number[]
   dispose(x: Handle): boolean
   disposeMany(xs: readonly Handle[]): number
-  stats(device: number): [number, number, number, number]
+  /** [live tensors, live bytes, peak bytes, live handles, reserved bytes] */
+  stats(device: number): [number, number, number, number, number]
+  /** Returns the device's cached blocks to the driver; the reserved bytes left. */
+  emptyCache(device: number): number
+  /** A copy of x on another device (differentiable). */
+  toDevice(x: Handle, device: number): Handle
   devices(): Array<{ kind: number; name: string; available: boolean; detail: string }>
   setNumThreads(n: number): number
   numThreads(): number
@@ -95,7 +100,7 @@ const guard = (f: AnyFn, arity: number): unknown => {
 const declaredArity: Record<keyof RawAddon, number> = {
   opTable: 0, unary: 2, unaryParams: 4, binary: 4, where: 3, reduce: 4, reshape: 3, slice: 5, cast: 2, concat: 2,
   indexSelect: 4, indexAdd: 5, create: 6, random: 8, conv: 4, fromArray: 4, toArray: 1, item: 1, meta: 1, dispose: 1, disposeMany: 1,
-  stats: 1, devices: 0, setNumThreads: 1, numThreads: 0, setRequiresGrad: 2, detach: 1, gradients: 5,
+  stats: 1, emptyCache: 1, toDevice: 2, devices: 0, setNumThreads: 1, numThreads: 0, setRequiresGrad: 2, detach: 1, gradients: 5,
   setGradEnabled: 1, transport: 5
 }
 

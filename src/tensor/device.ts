@@ -2,7 +2,8 @@
  * Devices. A DeviceId names one (cpu, cuda:0, ...). The `Device` reference in an Effect's
  * context says where `Tensor.compute` blocks create tensors; `Device.Cpu` and `Device.Cuda`
  * are the layers that set it. The Cuda layer fails with DeviceUnavailable where no GPU
- * answers, and empties its memory pool when its scope closes.
+ * answers, and empties its memory pool (the cached blocks; live tensors stay) when its scope
+ * closes.
  */
 import { Context, Effect, Layer } from "effect"
 import { native } from "../native/addon.js"
@@ -37,12 +38,21 @@ export const isAvailable = (kind: DeviceId["kind"]): boolean =>
 
 const DeviceRef = Context.Reference<DeviceId>("diverge/tensor/Device", { defaultValue: () => cpu })
 
+/**
+ * Hands the cached blocks of a device's memory pool back to the driver (a no-op for the CPU);
+ * returns the bytes its allocator still reserves, those of live tensors.
+ */
+export const emptyCache = (device: DeviceId): number => native.emptyCache(deviceCode(device))
+
 const cudaLayer: Layer.Layer<never, DeviceUnavailable> = Layer.effect(
   DeviceRef,
-  Effect.suspend(() =>
-    isAvailable("cuda")
-      ? Effect.succeed(cuda(0))
-      : Effect.fail(new DeviceUnavailable({ message: "no CUDA device is available on this machine" }))
+  Effect.acquireRelease(
+    Effect.suspend(() =>
+      isAvailable("cuda")
+        ? Effect.succeed(cuda(0))
+        : Effect.fail(new DeviceUnavailable({ message: "no CUDA device is available on this machine" }))
+    ),
+    (device) => Effect.sync(() => emptyCache(device))
   )
 )
 

@@ -4,7 +4,7 @@ import "./scope.js"
 
 export { Tensor, type Shape, type TensorLike, isTensor } from "./tensor.js"
 export { type DType, isFloating } from "./dtype.js"
-export { backends, cpu, cuda, Device, type DeviceId, deviceName, isAvailable } from "./device.js"
+export { backends, cpu, cuda, Device, type DeviceId, deviceName, emptyCache, isAvailable } from "./device.js"
 export { scoped, compute, CurrentOwner, memoryStats, liveCount, liveBytes, type MemoryStats } from "./scope.js"
 export { local, keeper } from "./local.js"
 export { numThreads, setNumThreads } from "./threads.js"

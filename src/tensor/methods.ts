@@ -1,4 +1,5 @@
 /** Method forms of the common ops: `a.add(b).matmul(w).sum()`. Each calls the plain function. */
+import type { DeviceId } from "./device.js"
 import type { DType } from "./dtype.js"
 import * as E from "./ops/elementwise.js"
 import { matmul } from "./ops/linalg.js"
@@ -45,6 +46,8 @@ declare module "./tensor.js" {
     slice(axis: number, start: number, stop?: number, step?: number): Tensor
     cast(dtype: DType): Tensor
     contiguous(): Tensor
+    toDevice(device: DeviceId): Tensor
+    toCpu(): Tensor
   }
 }
 
@@ -86,3 +89,5 @@ p.flatten = function (start, end) { return S.flatten(this, start, end) }
 p.slice = function (axis, start, stop, step) { return S.slice(this, axis, start, stop, step) }
 p.cast = function (dtype) { return S.cast(this, dtype) }
 p.contiguous = function () { return S.contiguous(this) }
+p.toDevice = function (device) { return S.toDevice(this, device) }
+p.toCpu = function () { return S.toCpu(this) }

@@ -48,11 +48,16 @@ export interface MemoryStats {
   readonly liveTensors: number
   readonly liveBytes: number
   readonly peakBytes: number
+  /**
+   * Bytes the device's allocator holds: live blocks rounded up to their size classes plus
+   * cached free blocks (CUDA); equal to liveBytes on the CPU, which caches nothing.
+   */
+  readonly reservedBytes: number
 }
 
 export const memoryStats = (device: DeviceId = cpu): MemoryStats => {
-  const [liveTensors, liveBytes, peakBytes] = native.stats(deviceCode(device))
-  return { liveTensors, liveBytes, peakBytes }
+  const [liveTensors, liveBytes, peakBytes, , reservedBytes] = native.stats(deviceCode(device))
+  return { liveTensors, liveBytes, peakBytes, reservedBytes }
 }
 
 export const liveCount = (device: DeviceId = cpu): number => memoryStats(device).liveTensors

@@ -1,6 +1,7 @@
 /** Shape ops: views where the strides allow (reshape, permute, expand, slice), else copies. */
 import { native, opId } from "../../native/addon.js"
 import { InvalidArgument } from "../../native/errors.js"
+import { cpu, type DeviceId, deviceCode } from "../device.js"
 import { type DType, dtypeCode } from "../dtype.js"
 import { local } from "../local.js"
 import { asTensor, handleOf, type Shape, Tensor } from "../tensor.js"
@@ -39,6 +40,16 @@ export const broadcastTo = expand
 export const contiguous = (x: Tensor): Tensor => Tensor.fromHandle(native.unary(CONTIGUOUS, handleOf(x)))
 
 export const cast = (x: Tensor, dtype: DType): Tensor => Tensor.fromHandle(native.cast(handleOf(x), dtypeCode(dtype)))
+
+/**
+ * A copy of x on `device` (x itself stays where it is); differentiable: the gradient goes back
+ * to x's device. On x's own device it is a view of x.
+ */
+export const toDevice = (x: Tensor, device: DeviceId): Tensor =>
+  Tensor.fromHandle(native.toDevice(handleOf(x), deviceCode(device)))
+
+/** A copy of x in CPU memory (see toDevice). */
+export const toCpu = (x: Tensor): Tensor => toDevice(x, cpu)
 
 /** Elements start, start + step, ... below stop along one axis (Python slice rules; a view). */
 export const slice = (x: Tensor, axis: number, start: number, stop = Number.MAX_SAFE_INTEGER, step = 1): Tensor =>
