@@ -1,0 +1,262 @@
+/**
+ * Entropic optimal transport by Sinkhorn's iteration (Cuturi 2013), in the standard (scaling)
+ * domain and in the log domain, with ε-scaling (Schmitzer 2019; Feydy 2020, §3.3).
+ *
+ * Convention: for weights a (n), b (m) and cost C [n, m],
+ *   OT_ε(a, b) = min_{P ≥ 0, P1 = a, Pᵀ1 = b} ⟨P, C⟩ + ε KL(P ‖ a⊗b),
+ * whose optimal plan is P_ij = a_i b_j exp((f_i + g_j − C_ij)/ε) with dual potentials f, g,
+ * and OT_ε = ⟨a, f⟩ + ⟨b, g⟩ at the optimum. (The plain-entropy convention ⟨P, C⟩ − εH(P) has
+ * the same plan and iterates; its value differs by the constant ε(H(a) + H(b)).)
+ *
+ * The iteration updates the column side first, then the row side; one iteration is
+ *   g_j = −ε log Σ_i a_i exp((f_i − C_ij)/ε),   f_i = −ε log Σ_j b_j exp((g_j − C_ij)/ε),
+ * starting from f = 0 — in the scaling domain, u = a then v = b / Kᵀu, u = a / Kv with
+ * K = exp(−C/ε) (workloads.md W5 runs exactly these iterates).
+ *
+ * The log domain keeps the potentials in the log domain and runs the iteration on a
+ * stabilised kernel K̃ = a⊗b ⊙ exp((f⊕g − C)/ε) with scalings u, v near 1 that are absorbed
+ * into f, g whenever they leave [e^−τ, e^τ] (Schmitzer's absorption). Its iterates are those of
+ * the logsumexp form above; the products are mat-vecs instead of a logsumexp over n·m entries.
+ * When a product under- or overflows (a row of K̃ vanished because the potentials are far from
+ * the optimum), that iteration is redone exactly with logsumexp and the kernel rebuilt: the
+ * log domain never clamps. `logKernel: "logsumexp"` runs every iteration that way.
+ * The standard domain fails with SinkhornNumericalError instead of clamping.
+ */
+import { Data } from "effect"
+import { InvalidArgument } from "../../native/errors.js"
+import { local } from "../../tensor/local.js"
+import { abs, add, div, exp, log, mul, neg, sub } from "../../tensor/ops/elementwise.js"
+import { matmul } from "../../tensor/ops/linalg.js"
+import { logsumexp, max, min, sum } from "../../tensor/ops/reduce.js"
+import { reshape, transpose } from "../../tensor/ops/shape.js"
+import type { Tensor } from "../../tensor/tensor.js"
+import { checkEpsilon, checkProblem, costMatrix, uniformWeights } from "./cost.js"
+
+/** The standard domain under- or overflowed; the log domain solves the same problem. */
+export class SinkhornNumericalError extends Data.TaggedError("SinkhornNumericalError")<{ readonly message: string }> {}
+
+export type SinkhornDomain = "standard" | "log"
+
+export interface EpsilonScaling {
+  /** First ε (default: the largest cost, a "diameter^p"). */
+  readonly start?: number
+  /** ε is multiplied by this factor between stages (default 0.5). */
+  readonly factor?: number
+  /** Iterations at each intermediate ε at most (default 10; fewer once the tolerance is met). */
+  readonly stageIterations?: number
+}
+
+export interface SinkhornOptions {
+  readonly epsilon: number
+  /** Default "log". */
+  readonly domain?: SinkhornDomain
+  /** Iterations at most (all stages together; default 1000). */
+  readonly iterations?: number
+  /** Convergence when ‖Pᵀ1 − b‖₁ ≤ tolerance (‖P1 − a‖₁ is 0 after each row update); default 1e-9 (float64), 1e-5 (float32). */
+  readonly tolerance?: number
+  /** Stop as soon as the tolerance is met (default true); false runs exactly `iterations`. */
+  readonly stopEarly?: boolean
+  /** Log domain only: anneal ε from a large value (true: the defaults of EpsilonScaling). */
+  readonly epsilonScaling?: boolean | EpsilonScaling
+  /** Log domain only: "absorb" (default) or "logsumexp" for every iteration. */
+  readonly logKernel?: "absorb" | "logsumexp"
+}
+
+export interface SinkhornResult {
+  /** The plan P [n, m]. */
+  readonly plan: Tensor
+  /** ⟨P, C⟩, the transport cost of the entropic plan (what POT's sinkhorn2 returns). */
+  readonly cost: Tensor
+  /** ⟨P, C⟩ + ε KL(P ‖ a⊗b) (generalised KL); equals ⟨a, f⟩ + ⟨b, g⟩ at convergence. */
+  readonly objective: Tensor
+  /** Dual potentials: P_ij = a_i b_j exp((f_i + g_j − C_ij)/ε). */
+  readonly f: Tensor
+  readonly g: Tensor
+  readonly epsilon: number
+  readonly iterations: number
+  /** ‖P1 − a‖₁ and ‖Pᵀ1 − b‖₁ of the returned plan. */
+  readonly marginalError: { readonly a: number; readonly b: number }
+  /** Both marginal errors within the tolerance. */
+  readonly converged: boolean
+}
+
+const col = (t: Tensor): Tensor => reshape(t, [-1, 1])
+const row = (t: Tensor): Tensor => reshape(t, [1, -1])
+
+interface Loop {
+  readonly a: Tensor // [n, 1]
+  readonly b: Tensor // [m, 1]
+  readonly tolerance: number
+  readonly stopEarly: boolean
+}
+
+type Outcome = "done" | "converged" | "absorb" | "overflow"
+
+/**
+ * Scaling iterations v = b / K̃ᵀu, u = a / K̃v from u, at most `budget` of them. Stops early
+ * when converged, when a scaling leaves [e^−τ, e^τ] ("absorb", after a valid iteration), or when
+ * a product has a zero or non-finite entry ("overflow": u, v are those of the iteration before).
+ */
+const scalingIterations = (K: Tensor, u0: Tensor, v0: Tensor | undefined, budget: number, tau: number, loop: Loop) => {
+  let u = u0, v = v0, used = 0
+  let outcome: Outcome = "done"
+  const lo = Math.exp(-tau), hi = Math.exp(tau)
+  const Kt = transpose(K)
+  while (used < budget) {
+    const next = local(() => {
+      const kTu = matmul(Kt, u)
+      if (v !== undefined && loop.stopEarly && sum(abs(sub(mul(v, kTu), loop.b))).item() <= loop.tolerance) return "converged" as const
+      const v1 = div(loop.b, kTu)
+      const u1 = div(loop.a, matmul(K, v1))
+      const [mn, mx] = local(() => [min(v1).item(), max(v1).item(), min(u1).item(), max(u1).item()])
+        .reduce(([l, h], x, i) => (i % 2 === 0 ? [Math.min(l, x), h] : [l, Math.max(h, x)]), [Infinity, -Infinity])
+      // NaN fails both comparisons, as do zeros (mn) and infinities (mx).
+      if (!(mn > 0) || !(mx < Infinity)) return "overflow" as const
+      return { u: u1, v: v1, absorb: mn < lo || mx > hi }
+    })
+    if (typeof next === "string") {
+      outcome = next
+      break
+    }
+    if (u !== u0) u.dispose()
+    if (v !== undefined && v !== v0) v.dispose()
+    u = next.u, v = next.v, used++
+    if (next.absorb) {
+      outcome = "absorb"
+      break
+    }
+  }
+  Kt.dispose()
+  return { u, v, used, outcome }
+}
+
+/** One exact log-domain iteration on the log-scalings φ = f/ε, ψ = g/ε, with S = −C/ε. */
+const exactIteration = (S: Tensor, phi: Tensor, loop: Loop) =>
+  local(() => {
+    const psi = neg(logsumexp(add(S, add(log(loop.a), phi)), 0, true)) // [1, m]
+    const phi1 = neg(logsumexp(add(S, add(log(row(loop.b)), psi)), 1, true)) // [n, 1]
+    return { phi: phi1, psi: transpose(psi) }
+  })
+
+/** Column marginal error of the log-domain plan whose column potential was just updated from φ_old to φ: Σ_j |Pᵀ1 − b|. */
+const columnErrorLse = (S: Tensor, phi: Tensor, psi: Tensor, loop: Loop): number =>
+  local(() => sum(abs(sub(sum(exp(add(add(S, add(log(loop.a), phi)), add(log(row(loop.b)), row(psi)))), 0), row(loop.b)))).item())
+
+const stagesOf = (C: Tensor, epsilon: number, scaling: SinkhornOptions["epsilonScaling"]): number[] => {
+  if (scaling === undefined || scaling === false) return [epsilon]
+  const opts = scaling === true ? {} : scaling
+  const start = opts.start ?? local(() => max(C).item())
+  const factor = opts.factor ?? 0.5
+  if (!(factor > 0 && factor < 1)) throw new InvalidArgument({ message: `sinkhorn: ε-scaling factor must lie in (0, 1), got ${factor}` })
+  checkEpsilon(start, "sinkhorn (ε-scaling start)")
+  const out: number[] = []
+  for (let e = start; e > epsilon; e *= factor) out.push(e)
+  return [...out, epsilon]
+}
+
+/** Entropic OT between weights a (n) and b (m) with cost C [n, m]. */
+export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptions): SinkhornResult => {
+  checkEpsilon(options.epsilon, "sinkhorn")
+  checkProblem(a, b, C, "sinkhorn")
+  const epsilon = options.epsilon
+  const domain = options.domain ?? "log"
+  if (domain !== "standard" && domain !== "log") throw new InvalidArgument({ message: `sinkhorn: domain must be "standard" or "log", got ${String(domain)}` })
+  const iterations = options.iterations ?? 1000
+  if (!Number.isInteger(iterations) || iterations < 1) throw new InvalidArgument({ message: `sinkhorn: iterations must be a positive integer, got ${iterations}` })
+  const tolerance = options.tolerance ?? (C.dtype === "float64" ? 1e-9 : 1e-5)
+  if (!(tolerance >= 0)) throw new InvalidArgument({ message: `sinkhorn: tolerance must be ≥ 0, got ${tolerance}` })
+  if (domain === "standard" && options.epsilonScaling) throw new InvalidArgument({ message: "sinkhorn: ε-scaling needs the log domain" })
+  const stageIterations = typeof options.epsilonScaling === "object" ? options.epsilonScaling.stageIterations ?? 10 : 10
+  const loop0 = { tolerance, stopEarly: options.stopEarly ?? true }
+
+  return local(() => {
+    const loop: Loop = { ...loop0, a: col(a), b: col(b) }
+    let used = 0
+    let plan: Tensor, f: Tensor, g: Tensor
+    if (domain === "standard") {
+      const K = exp(mul(C, -1 / epsilon))
+      if (!(min(K).item() > 0))
+        throw new SinkhornNumericalError({ message: `sinkhorn: exp(−C/ε) underflows to 0 (ε = ${epsilon}, max C = ${max(C).item()}); use domain: "log"` })
+      const r = scalingIterations(K, loop.a, undefined, iterations, Infinity, loop)
+      if (r.outcome === "overflow" || r.v === undefined)
+        throw new SinkhornNumericalError({ message: `sinkhorn: the scalings under- or overflowed after ${r.used} iterations (ε = ${epsilon}); use domain: "log"` })
+      used = r.used
+      plan = mul(mul(r.u, K), row(r.v))
+      f = mul(log(div(r.u, loop.a)), epsilon)
+      g = mul(log(div(r.v, loop.b)), epsilon)
+    } else {
+      const stages = stagesOf(C, epsilon, options.epsilonScaling)
+      const tau = C.dtype === "float64" ? 100 : 20
+      // Log-scalings f/ε, g/ε at the current ε.
+      let phi = mul(loop.a, 0), psi = mul(loop.b, 0)
+      let eps = stages[0]!
+      let S = mul(C, -1 / eps)
+      let kernel: Tensor | undefined
+      const logA = log(loop.a), logB = log(loop.b)
+      for (let s = 0; s < stages.length && used < iterations; s++) {
+        if (stages[s] !== eps) {
+          // New ε: the potentials f, g carry over; their log-scalings rescale.
+          phi = mul(phi, eps / stages[s]!), psi = mul(psi, eps / stages[s]!)
+          eps = stages[s]!
+          S.dispose(), kernel?.dispose()
+          S = mul(C, -1 / eps), kernel = undefined
+        }
+        const last = s === stages.length - 1
+        const budget = last ? iterations - used : Math.min(stageIterations, iterations - used)
+        const stageLoop = last ? loop : { ...loop, stopEarly: true }
+        let left = budget
+        let first = true
+        while (left > 0) {
+          if (options.logKernel === "logsumexp") {
+            const next = exactIteration(S, phi, loop)
+            used++, left--
+            const stop = stageLoop.stopEarly && columnErrorLse(S, next.phi, next.psi, loop) <= tolerance
+            phi = next.phi, psi = next.psi
+            if (stop) break
+            continue
+          }
+          kernel ??= exp(add(add(S, add(logA, phi)), row(add(logB, psi))))
+          const u0 = mul(phi, 0).add(1)
+          const r = scalingIterations(kernel, u0, first ? undefined : mul(psi, 0).add(1), left, tau, stageLoop)
+          first = false
+          used += r.used, left -= r.used
+          if (r.v !== undefined) (phi = add(phi, log(r.u))), (psi = add(psi, log(r.v)))
+          if (r.outcome === "overflow" && left > 0) {
+            const next = exactIteration(S, phi, loop)
+            phi = next.phi, psi = next.psi, used++, left--
+          }
+          if (r.outcome === "converged" || r.outcome === "done") break
+          kernel.dispose(), (kernel = undefined)
+        }
+      }
+      // The plan from the final potentials, P_ij = a_i b_j exp(S_ij + φ_i + ψ_j).
+      plan = exp(add(add(S, add(logA, phi)), row(add(logB, psi))))
+      f = mul(phi, eps), g = mul(psi, eps)
+    }
+    const rowSums = sum(plan, 1, true), colSums = transpose(sum(plan, 0, true))
+    const errA = sum(abs(sub(rowSums, loop.a))).item(), errB = sum(abs(sub(colSums, loop.b))).item()
+    const cost = sum(mul(plan, C))
+    // ⟨P,C⟩ + ε KL(P‖a⊗b) = Σ_i f_i (P1)_i + Σ_j g_j (Pᵀ1)_j − ε(ΣP − Σa⊗b), since log(P/a⊗b) = (f⊕g − C)/ε.
+    const objective = add(sum(mul(f, rowSums)), sum(mul(g, colSums))).sub(mul(sub(sum(plan), mul(sum(a), sum(b))), epsilon))
+    return {
+      plan, cost, objective, f: reshape(f, [-1]), g: reshape(g, [-1]), epsilon, iterations: used,
+      marginalError: { a: errA, b: errB },
+      converged: errA <= tolerance && errB <= tolerance
+    }
+  })
+}
+
+export interface CloudOptions extends SinkhornOptions {
+  /** Cost ‖x − y‖^p (default 2). */
+  readonly p?: number
+  /** Weights (default uniform). */
+  readonly a?: Tensor
+  readonly b?: Tensor
+}
+
+/** Sinkhorn between point clouds x [n, d] and y [m, d] with cost ‖x − y‖^p. */
+export const sinkhornClouds = (x: Tensor, y: Tensor, options: CloudOptions): SinkhornResult =>
+  local(() => {
+    const C = costMatrix(x, y, options.p ?? 2)
+    return sinkhorn(options.a ?? uniformWeights(C.shape[0]!, C), options.b ?? uniformWeights(C.shape[1]!, C), C, options)
+  })
