@@ -9,4 +9,10 @@ export { gradientPenalty, r1, r2, inputGradient, type GradientPenaltyOptions } f
 export { mmd, mmd2, gaussianKernel, inverseMultiquadricKernel, energyKernel, squaredDistances, kernelFromSpec, type Kernel, type KernelSpec, type Estimator, type MmdOptions } from "./mmd.js"
 export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Likelihood, type LikelihoodSpec, type ElboOptions } from "./elbo.js"
 export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
+export {
+  costMatrix, uniformWeights, sinkhorn, sinkhornClouds, SinkhornNumericalError, entropicOT, debiasedSinkhorn, sinkhornDivergence,
+  slicedWasserstein, slicedWassersteinPower, directions,
+  type SinkhornOptions, type SinkhornResult, type SinkhornDomain, type EpsilonScaling, type CloudOptions,
+  type Differentiation, type EntropicOptions, type SinkhornDivergenceOptions, type SlicedOptions
+} from "./ot/entropic.js"
 export * as ClosedForm from "./closed-form.js"

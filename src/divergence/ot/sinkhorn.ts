@@ -193,7 +193,7 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
       let S = mul(C, -1 / eps)
       let kernel: Tensor | undefined
       const logA = log(loop.a), logB = log(loop.b)
-      for (let s = 0; s < stages.length && used < iterations; s++) {
+      for (let s = 0; s < stages.length; s++) {
         if (stages[s] !== eps) {
           // New ε: the potentials f, g carry over; their log-scalings rescale.
           phi = mul(phi, eps / stages[s]!), psi = mul(psi, eps / stages[s]!)
@@ -202,7 +202,8 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
           S = mul(C, -1 / eps), kernel = undefined
         }
         const last = s === stages.length - 1
-        const budget = last ? iterations - used : Math.min(stageIterations, iterations - used)
+        // The last iteration is kept for the target ε, so the result is always at ε.
+        const budget = last ? iterations - used : Math.min(stageIterations, iterations - used - 1)
         const stageLoop = last ? loop : { ...loop, stopEarly: true }
         let left = budget
         let first = true
