@@ -10,7 +10,7 @@ export { mmd, mmd2, gaussianKernel, inverseMultiquadricKernel, energyKernel, squ
 export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Likelihood, type LikelihoodSpec, type ElboOptions } from "./elbo.js"
 export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
 export {
-  costMatrix, uniformWeights, sinkhorn, sinkhornClouds, SinkhornNumericalError, entropicOT, debiasedSinkhorn, sinkhornDivergence,
+  costMatrix, uniformWeights, sinkhorn, sinkhornClouds, symmetricSinkhorn, SinkhornNumericalError, entropicOT, debiasedSinkhorn, sinkhornDivergence,
   slicedWasserstein, slicedWassersteinPower, directions,
   type SinkhornOptions, type SinkhornResult, type SinkhornDomain, type EpsilonScaling, type CloudOptions,
   type Differentiation, type EntropicOptions, type SinkhornDivergenceOptions, type SlicedOptions

@@ -1,7 +1,7 @@
 /** Entropic and sliced optimal transport: Sinkhorn, the debiased Sinkhorn divergence, sliced Wasserstein. */
 export { costMatrix, uniformWeights } from "./cost.js"
 export {
-  sinkhorn, sinkhornClouds, SinkhornNumericalError,
+  sinkhorn, sinkhornClouds, symmetricSinkhorn, SinkhornNumericalError,
   type SinkhornOptions, type SinkhornResult, type SinkhornDomain, type EpsilonScaling, type CloudOptions
 } from "./sinkhorn.js"
 export {

@@ -20,7 +20,7 @@ import type { Tensor } from "../../tensor/tensor.js"
 import { InvalidArgument } from "../../native/errors.js"
 import { type Divergence, type Inputs, make, need } from "../divergence.js"
 import { checkEpsilon, checkP, costMatrix, uniformWeights } from "./cost.js"
-import { sinkhorn, type SinkhornOptions } from "./sinkhorn.js"
+import { sinkhorn, type SinkhornOptions, symmetricSinkhorn } from "./sinkhorn.js"
 
 export type Differentiation = "envelope" | "unrolled"
 
@@ -31,7 +31,10 @@ export interface EntropicOptions extends SinkhornOptions {
   readonly differentiation?: Differentiation
 }
 
-/** OT_ε between the uniform measures on clouds x [n, d] and y [m, d], differentiable in x and y. */
+/**
+ * OT_ε between the uniform measures on clouds x [n, d] and y [m, d], differentiable in x and y.
+ * When y is x (the same tensor) the symmetric iteration solves it.
+ */
 export const entropicOT = (x: Tensor, y: Tensor, options: EntropicOptions): Tensor =>
   local(() => {
     const mode = options.differentiation ?? "envelope"
@@ -39,8 +42,9 @@ export const entropicOT = (x: Tensor, y: Tensor, options: EntropicOptions): Tens
       throw new InvalidArgument({ message: `entropicOT: differentiation must be "envelope" or "unrolled", got ${String(mode)}` })
     const C = costMatrix(x, y, options.p ?? 2)
     const a = uniformWeights(C.shape[0]!, C), b = uniformWeights(C.shape[1]!, C)
-    if (mode === "unrolled") return sinkhorn(a, b, C, options).objective
-    const r = noGrad(() => sinkhorn(a, b, C, options))
+    const solve = () => (x === y ? symmetricSinkhorn(a, C, options) : sinkhorn(a, b, C, options))
+    if (mode === "unrolled") return solve().objective
+    const r = noGrad(solve)
     // ⟨P*, C⟩ carries the gradient; the entropy term is a constant of the positions at P*.
     return sum(mul(r.plan, C)).add(sub(r.objective, r.cost))
   })

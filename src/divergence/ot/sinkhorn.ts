@@ -247,6 +247,52 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
   })
 }
 
+/**
+ * OT_ε(α, α) for one measure a with a symmetric cost C [n, n], by the averaged iteration
+ * f ← ½(f + T(f)), T(f)_i = −ε log Σ_j a_j exp((f_j − C_ij)/ε) (Feydy et al. 2019, §3): the
+ * alternating iteration can crawl on a symmetric problem, the averaged one converges fast. Log
+ * domain (logsumexp); `domain`, `logKernel` are ignored. g = f.
+ */
+export const symmetricSinkhorn = (a: Tensor, C: Tensor, options: SinkhornOptions): SinkhornResult => {
+  checkEpsilon(options.epsilon, "symmetricSinkhorn")
+  checkProblem(a, a, C, "symmetricSinkhorn")
+  const iterations = options.iterations ?? 1000
+  if (!Number.isInteger(iterations) || iterations < 1) throw new InvalidArgument({ message: `symmetricSinkhorn: iterations must be a positive integer, got ${iterations}` })
+  const tolerance = options.tolerance ?? (C.dtype === "float64" ? 1e-9 : 1e-5)
+  const stopEarly = options.stopEarly ?? true
+  const stages = stagesOf(C, options.epsilon, options.epsilonScaling)
+  const stageIterations = typeof options.epsilonScaling === "object" ? options.epsilonScaling.stageIterations ?? 10 : 10
+  return local(() => {
+    const aCol = col(a), logA = log(row(a))
+    let f = mul(aCol, 0), used = 0
+    // T(f) as a column, for the current ε.
+    const T = (f: Tensor, eps: number) => local(() => mul(logsumexp(add(mul(C, -1 / eps), add(logA, mul(row(f), 1 / eps))), 1, true), -eps))
+    for (let s = 0; s < stages.length; s++) {
+      const eps = stages[s]!, last = s === stages.length - 1
+      const budget = last ? iterations - used : Math.min(stageIterations, iterations - used - 1)
+      for (let k = 0; k < budget; k++) {
+        const tf = T(f, eps)
+        used++
+        // The plan of f has row sums a ⊙ exp((f − T(f))/ε).
+        const err = stopEarly ? local(() => sum(abs(sub(mul(aCol, exp(mul(sub(f, tf), 1 / eps))), aCol))).item()) : Infinity
+        f = mul(add(f, tf), 0.5)
+        if (err <= tolerance) break
+      }
+    }
+    const eps = options.epsilon
+    const plan = exp(add(add(mul(C, -1 / eps), add(log(aCol), mul(f, 1 / eps))), add(logA, mul(row(f), 1 / eps))))
+    const rowSums = sum(plan, 1, true), colSums = transpose(sum(plan, 0, true))
+    const errA = sum(abs(sub(rowSums, aCol))).item(), errB = sum(abs(sub(colSums, aCol))).item()
+    const mass = sum(a)
+    const objective = add(sum(mul(f, rowSums)), sum(mul(f, colSums))).sub(mul(sub(sum(plan), mul(mass, mass)), eps))
+    const flat = reshape(f, [-1])
+    return {
+      plan, cost: sum(mul(plan, C)), objective, f: flat, g: flat, epsilon: eps, iterations: used,
+      marginalError: { a: errA, b: errB }, converged: errA <= tolerance && errB <= tolerance
+    }
+  })
+}
+
 export interface CloudOptions extends SinkhornOptions {
   /** Cost ‖x − y‖^p (default 2). */
   readonly p?: number
