@@ -148,7 +148,7 @@ describe("Sinkhorn", () => {
         expect(maxAbsDiff(sym.plan, alt.plan)).toBeLessThan(1e-14)
         expect(sym.objective.item()).toBeCloseTo(alt.objective.item(), 14)
         // Potentials are unique up to (f + c, g − c).
-        const c = alt.f.toArray()[0] as number - (sym.f.toArray()[0] as number)
+        const c = alt.f.toTypedArray()[0]! - sym.f.toTypedArray()[0]!
         expect(maxAbsDiff(T.sub(alt.f, c), sym.f)).toBeLessThan(1e-12)
         expect(maxAbsDiff(T.add(alt.g, c), sym.f)).toBeLessThan(1e-12)
       }
