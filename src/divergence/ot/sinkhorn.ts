@@ -192,6 +192,8 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
       let eps = stages[0]!
       let S = mul(C, -1 / eps)
       let kernel: Tensor | undefined
+      // The scalings of the last run on `kernel`, when it ended the solve: P = diag(u) K̃ diag(v).
+      let scaled: { u: Tensor; v: Tensor } | undefined
       const logA = log(loop.a), logB = log(loop.b)
       for (let s = 0; s < stages.length; s++) {
         if (stages[s] !== eps) {
@@ -208,6 +210,7 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
         let left = budget
         let first = true
         while (left > 0) {
+          scaled = undefined
           if (options.logKernel === "logsumexp") {
             const next = exactIteration(S, phi, loop)
             used++, left--
@@ -226,12 +229,17 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
             const next = exactIteration(S, phi, loop)
             phi = next.phi, psi = next.psi, used++, left--
           }
-          if (r.outcome === "converged" || r.outcome === "done") break
+          if (r.outcome === "converged" || r.outcome === "done") {
+            if (r.v !== undefined) scaled = { u: r.u, v: r.v }
+            break
+          }
           kernel.dispose(), (kernel = undefined)
         }
       }
-      // The plan from the final potentials, P_ij = a_i b_j exp(S_ij + φ_i + ψ_j).
-      plan = exp(add(add(S, add(logA, phi)), row(add(logB, psi))))
+      // The plan of the final potentials, P_ij = a_i b_j exp(S_ij + φ_i + ψ_j).
+      plan = scaled !== undefined && kernel !== undefined
+        ? mul(mul(scaled.u, kernel), row(scaled.v))
+        : exp(add(add(S, add(logA, phi)), row(add(logB, psi))))
       f = mul(phi, eps), g = mul(psi, eps)
     }
     const rowSums = sum(plan, 1, true), colSums = transpose(sum(plan, 0, true))
