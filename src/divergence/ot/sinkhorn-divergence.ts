@@ -15,12 +15,11 @@
 import { noGrad } from "../../tensor/grad-mode.js"
 import { local } from "../../tensor/local.js"
 import { mul, sub } from "../../tensor/ops/elementwise.js"
-import { sum } from "../../tensor/ops/reduce.js"
 import type { Tensor } from "../../tensor/tensor.js"
 import { InvalidArgument } from "../../native/errors.js"
 import { type Divergence, type Inputs, make, need } from "../divergence.js"
 import { checkEpsilon, checkP, costMatrix, uniformWeights } from "./cost.js"
-import { sinkhorn, type SinkhornOptions, symmetricSinkhorn } from "./sinkhorn.js"
+import { frobenius, sinkhorn, type SinkhornOptions, symmetricSinkhorn } from "./sinkhorn.js"
 
 export type Differentiation = "envelope" | "unrolled"
 
@@ -46,7 +45,7 @@ export const entropicOT = (x: Tensor, y: Tensor, options: EntropicOptions): Tens
     if (mode === "unrolled") return solve().objective
     const r = noGrad(solve)
     // ⟨P*, C⟩ carries the gradient; the entropy term is a constant of the positions at P*.
-    return sum(mul(r.plan, C)).add(sub(r.objective, r.cost))
+    return frobenius(r.plan, C).add(sub(r.objective, r.cost))
   })
 
 /** S_ε(α, β) between the uniform measures on x and y. */

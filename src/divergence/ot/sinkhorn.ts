@@ -81,6 +81,8 @@ export interface SinkhornResult {
 }
 
 const col = (t: Tensor): Tensor => reshape(t, [-1, 1])
+/** ⟨P, C⟩ as one dot product (no [n, m] temporary). */
+export const frobenius = (P: Tensor, C: Tensor): Tensor => local(() => reshape(matmul(reshape(P, [1, -1]), reshape(C, [-1, 1])), []))
 const row = (t: Tensor): Tensor => reshape(t, [1, -1])
 
 interface Loop {
@@ -244,7 +246,7 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
     }
     const rowSums = sum(plan, 1, true), colSums = transpose(sum(plan, 0, true))
     const errA = sum(abs(sub(rowSums, loop.a))).item(), errB = sum(abs(sub(colSums, loop.b))).item()
-    const cost = sum(mul(plan, C))
+    const cost = frobenius(plan, C)
     // ⟨P,C⟩ + ε KL(P‖a⊗b) = Σ_i f_i (P1)_i + Σ_j g_j (Pᵀ1)_j − ε(ΣP − Σa⊗b), since log(P/a⊗b) = (f⊕g − C)/ε.
     const objective = add(sum(mul(f, rowSums)), sum(mul(g, colSums))).sub(mul(sub(sum(plan), mul(sum(a), sum(b))), epsilon))
     return {
@@ -295,7 +297,7 @@ export const symmetricSinkhorn = (a: Tensor, C: Tensor, options: SinkhornOptions
     const objective = add(sum(mul(f, rowSums)), sum(mul(f, colSums))).sub(mul(sub(sum(plan), mul(mass, mass)), eps))
     const flat = reshape(f, [-1])
     return {
-      plan, cost: sum(mul(plan, C)), objective, f: flat, g: flat, epsilon: eps, iterations: used,
+      plan, cost: frobenius(plan, C), objective, f: flat, g: flat, epsilon: eps, iterations: used,
       marginalError: { a: errA, b: errB }, converged: errA <= tolerance && errB <= tolerance
     }
   })
