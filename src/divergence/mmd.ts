@@ -40,7 +40,10 @@ export const squaredDistances = (x: Tensor, y: Tensor): Tensor =>
     const onesLike = (t: Tensor) => full([t.shape[0]!, 1], 1, { dtype: t.dtype, device: t.device })
     const left = concat([mul(a, -2), sum(square(a), 1, true), onesLike(a)], 1)
     const right = concat([b, onesLike(b), sum(square(b), 1, true)], 1)
-    return maximum(matmul(left, transpose(right)), 0)
+    const product = matmul(left, transpose(right))
+    const clipped = maximum(product, 0)
+    product.dispose()
+    return clipped
   })
 
 /** Σ_σ exp(−‖x − y‖² / (2σ²)): one Gaussian kernel or a sum over several bandwidths. */

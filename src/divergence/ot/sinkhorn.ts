@@ -81,9 +81,20 @@ export interface SinkhornResult {
 }
 
 const col = (t: Tensor): Tensor => reshape(t, [-1, 1])
+const row = (t: Tensor): Tensor => reshape(t, [1, -1])
+/** f(t), freeing t at once: the [n, m] temporaries are freed as soon as they are used (peak memory, page faults). */
+const consume = (t: Tensor, f: (t: Tensor) => Tensor): Tensor => {
+  const out = f(t)
+  t.dispose()
+  return out
+}
+/** a⊗b ⊙ exp(S + φ ⊕ ψ) from the log-weights and log-scalings (columns). */
+const gibbs = (S: Tensor, logA: Tensor, phi: Tensor, logB: Tensor, psi: Tensor): Tensor =>
+  consume(consume(add(S, add(logA, phi)), (t) => add(t, row(add(logB, psi)))), exp)
+/** diag(u) K diag(v). */
+const scale2 = (u: Tensor, K: Tensor, v: Tensor): Tensor => consume(mul(u, K), (t) => mul(t, row(v)))
 /** ⟨P, C⟩ as one dot product (no [n, m] temporary). */
 export const frobenius = (P: Tensor, C: Tensor): Tensor => local(() => reshape(matmul(reshape(P, [1, -1]), reshape(C, [-1, 1])), []))
-const row = (t: Tensor): Tensor => reshape(t, [1, -1])
 
 interface Loop {
   readonly a: Tensor // [n, 1]
@@ -176,14 +187,15 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
     let used = 0
     let plan: Tensor, f: Tensor, g: Tensor
     if (domain === "standard") {
-      const K = exp(mul(C, -1 / epsilon))
+      const K = consume(mul(C, -1 / epsilon), exp)
       if (!(min(K).item() > 0))
         throw new SinkhornNumericalError({ message: `sinkhorn: exp(−C/ε) underflows to 0 (ε = ${epsilon}, max C = ${max(C).item()}); use domain: "log"` })
       const r = scalingIterations(K, loop.a, undefined, iterations, Infinity, loop)
       if (r.outcome === "overflow" || r.v === undefined)
         throw new SinkhornNumericalError({ message: `sinkhorn: the scalings under- or overflowed after ${r.used} iterations (ε = ${epsilon}); use domain: "log"` })
       used = r.used
-      plan = mul(mul(r.u, K), row(r.v))
+      plan = scale2(r.u, K, r.v)
+      K.dispose()
       f = mul(log(div(r.u, loop.a)), epsilon)
       g = mul(log(div(r.v, loop.b)), epsilon)
     } else {
@@ -221,7 +233,7 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
             if (stop) break
             continue
           }
-          kernel ??= exp(add(add(S, add(logA, phi)), row(add(logB, psi))))
+          kernel ??= gibbs(S, logA, phi, logB, psi)
           const u0 = mul(phi, 0).add(1)
           const r = scalingIterations(kernel, u0, first ? undefined : mul(psi, 0).add(1), left, tau, stageLoop)
           first = false
@@ -239,9 +251,8 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
         }
       }
       // The plan of the final potentials, P_ij = a_i b_j exp(S_ij + φ_i + ψ_j).
-      plan = scaled !== undefined && kernel !== undefined
-        ? mul(mul(scaled.u, kernel), row(scaled.v))
-        : exp(add(add(S, add(logA, phi)), row(add(logB, psi))))
+      plan = scaled !== undefined && kernel !== undefined ? scale2(scaled.u, kernel, scaled.v) : gibbs(S, logA, phi, logB, psi)
+      kernel?.dispose(), S.dispose()
       f = mul(phi, eps), g = mul(psi, eps)
     }
     const rowSums = sum(plan, 1, true), colSums = transpose(sum(plan, 0, true))
