@@ -10,22 +10,23 @@
  *
  * The iteration updates the column side first, then the row side; one iteration is
  *   g_j = −ε log Σ_i a_i exp((f_i − C_ij)/ε),   f_i = −ε log Σ_j b_j exp((g_j − C_ij)/ε),
- * starting from f = 0 — in the scaling domain, u = a then v = b / Kᵀu, u = a / Kv with
- * K = exp(−C/ε) (workloads.md W5 runs exactly these iterates).
+ * starting from u = 1 (f = −ε log a) — in the scaling domain v = b / Kᵀu, u = a / Kv with
+ * K = exp(−C/ε). Both domains run the same iterates (workloads.md W5 runs exactly these).
  *
- * The log domain keeps the potentials in the log domain and runs the iteration on a
- * stabilised kernel K̃ = a⊗b ⊙ exp((f⊕g − C)/ε) with scalings u, v near 1 that are absorbed
- * into f, g whenever they leave [e^−τ, e^τ] (Schmitzer's absorption). Its iterates are those of
- * the logsumexp form above; the products are mat-vecs instead of a logsumexp over n·m entries.
- * When a product under- or overflows (a row of K̃ vanished because the potentials are far from
- * the optimum), that iteration is redone exactly with logsumexp and the kernel rebuilt: the
- * log domain never clamps. `logKernel: "logsumexp"` runs every iteration that way.
+ * The log domain keeps the potentials in the log domain and runs the scaling iteration on the
+ * kernel K̃ = a⊗b ⊙ exp((f⊕g − C)/ε) = exp(−C/ε + α⊕β) (α = log a + f/ε, β = log b + g/ε),
+ * absorbing the scalings u, v into α, β whenever they leave [e^−τ, e^τ] (Schmitzer 2019). Its
+ * iterates are those of the logsumexp form above, at the price of two mat-vecs per iteration
+ * instead of two logsumexps over n·m entries. When a product under- or overflows (a row of K̃
+ * vanished because the potentials are far from the optimum), that iteration is redone exactly
+ * with logsumexp and the kernel rebuilt: the log domain never clamps.
+ * `logKernel: "logsumexp"` runs every iteration that way.
  * The standard domain fails with SinkhornNumericalError instead of clamping.
  */
 import { Data } from "effect"
 import { InvalidArgument } from "../../native/errors.js"
 import { local } from "../../tensor/local.js"
-import { abs, add, div, exp, log, mul, neg, sub } from "../../tensor/ops/elementwise.js"
+import { abs, add, div, exp, log, mul, sub } from "../../tensor/ops/elementwise.js"
 import { matmul } from "../../tensor/ops/linalg.js"
 import { logsumexp, max, min, sum } from "../../tensor/ops/reduce.js"
 import { reshape, transpose } from "../../tensor/ops/shape.js"
@@ -88,9 +89,8 @@ const consume = (t: Tensor, f: (t: Tensor) => Tensor): Tensor => {
   t.dispose()
   return out
 }
-/** a⊗b ⊙ exp(S + φ ⊕ ψ) from the log-weights and log-scalings (columns). */
-const gibbs = (S: Tensor, logA: Tensor, phi: Tensor, logB: Tensor, psi: Tensor): Tensor =>
-  consume(consume(add(S, add(logA, phi)), (t) => add(t, row(add(logB, psi)))), exp)
+/** exp(S + α ⊕ β) for log-scalings α [n, 1], β [m, 1]. */
+const gibbs = (S: Tensor, alpha: Tensor, beta: Tensor): Tensor => consume(consume(add(S, alpha), (t) => add(t, row(beta))), exp)
 /** diag(u) K diag(v). */
 const scale2 = (u: Tensor, K: Tensor, v: Tensor): Tensor => consume(mul(u, K), (t) => mul(t, row(v)))
 /** ⟨P, C⟩ as one dot product (no [n, m] temporary). */
@@ -143,17 +143,21 @@ const scalingIterations = (K: Tensor, u0: Tensor, v0: Tensor | undefined, budget
   return { u, v, used, outcome }
 }
 
-/** One exact log-domain iteration on the log-scalings φ = f/ε, ψ = g/ε, with S = −C/ε. */
-const exactIteration = (S: Tensor, phi: Tensor, loop: Loop) =>
+/**
+ * One exact log-domain iteration on the log-scalings α, β (P = exp(S + α ⊕ β), S = −C/ε):
+ * β = log b − logsumexp_i(S + α), α = log a − logsumexp_j(S + β) (the W5 log-domain form).
+ */
+const exactIteration = (S: Tensor, alpha: Tensor, loop: Loop) =>
   local(() => {
-    const psi = neg(logsumexp(add(S, add(log(loop.a), phi)), 0, true)) // [1, m]
-    const phi1 = neg(logsumexp(add(S, add(log(row(loop.b)), psi)), 1, true)) // [n, 1]
-    return { phi: phi1, psi: transpose(psi) }
+    const beta = sub(log(row(loop.b)), logsumexp(add(S, alpha), 0, true)) // [1, m]
+    const alpha1 = sub(log(loop.a), logsumexp(add(S, beta), 1, true)) // [n, 1]
+    return { alpha: alpha1, beta: transpose(beta) }
   })
 
-/** Column marginal error of the log-domain plan whose column potential was just updated from φ_old to φ: Σ_j |Pᵀ1 − b|. */
-const columnErrorLse = (S: Tensor, phi: Tensor, psi: Tensor, loop: Loop): number =>
-  local(() => sum(abs(sub(sum(exp(add(add(S, add(log(loop.a), phi)), add(log(row(loop.b)), row(psi)))), 0), row(loop.b)))).item())
+/** Σ_j |Pᵀ1 − b| for P = exp(S + α ⊕ β). */
+const columnErrorLse = (S: Tensor, alpha: Tensor, beta: Tensor, loop: Loop): number =>
+  local(() => sum(abs(sub(sum(gibbs(S, alpha, beta), 0), row(loop.b)))).item())
+
 
 const stagesOf = (C: Tensor, epsilon: number, scaling: SinkhornOptions["epsilonScaling"]): number[] => {
   if (scaling === undefined || scaling === false) return [epsilon]
@@ -190,7 +194,7 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
       const K = consume(mul(C, -1 / epsilon), exp)
       if (!(min(K).item() > 0))
         throw new SinkhornNumericalError({ message: `sinkhorn: exp(−C/ε) underflows to 0 (ε = ${epsilon}, max C = ${max(C).item()}); use domain: "log"` })
-      const r = scalingIterations(K, loop.a, undefined, iterations, Infinity, loop)
+      const r = scalingIterations(K, mul(loop.a, 0).add(1), undefined, iterations, Infinity, loop)
       if (r.outcome === "overflow" || r.v === undefined)
         throw new SinkhornNumericalError({ message: `sinkhorn: the scalings under- or overflowed after ${r.used} iterations (ε = ${epsilon}); use domain: "log"` })
       used = r.used
@@ -201,18 +205,20 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
     } else {
       const stages = stagesOf(C, epsilon, options.epsilonScaling)
       const tau = C.dtype === "float64" ? 100 : 20
-      // Log-scalings f/ε, g/ε at the current ε.
-      let phi = mul(loop.a, 0), psi = mul(loop.b, 0)
+      const logA = log(loop.a), logB = log(loop.b)
+      // Log-scalings at the current ε: P = exp(S + α ⊕ β), i.e. α = log a + f/ε, β = log b + g/ε.
+      // α = β = 0 to start (u = 1, as in the standard domain); K̃ = exp(S + α ⊕ β) is then exp(S).
+      let alpha = mul(loop.a, 0), beta = mul(loop.b, 0), zero = true
       let eps = stages[0]!
       let S = mul(C, -1 / eps)
       let kernel: Tensor | undefined
       // The scalings of the last run on `kernel`, when it ended the solve: P = diag(u) K̃ diag(v).
       let scaled: { u: Tensor; v: Tensor } | undefined
-      const logA = log(loop.a), logB = log(loop.b)
       for (let s = 0; s < stages.length; s++) {
         if (stages[s] !== eps) {
-          // New ε: the potentials f, g carry over; their log-scalings rescale.
-          phi = mul(phi, eps / stages[s]!), psi = mul(psi, eps / stages[s]!)
+          // New ε: the potentials f = ε(α − log a), g = ε(β − log b) carry over.
+          const r = eps / stages[s]!
+          alpha = add(mul(sub(alpha, logA), r), logA), beta = add(mul(sub(beta, logB), r), logB), zero = false
           eps = stages[s]!
           S.dispose(), kernel?.dispose()
           S = mul(C, -1 / eps), kernel = undefined
@@ -226,22 +232,21 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
         while (left > 0) {
           scaled = undefined
           if (options.logKernel === "logsumexp") {
-            const next = exactIteration(S, phi, loop)
-            used++, left--
-            const stop = stageLoop.stopEarly && columnErrorLse(S, next.phi, next.psi, loop) <= tolerance
-            phi = next.phi, psi = next.psi
+            const next = exactIteration(S, alpha, loop)
+            used++, left--, (zero = false)
+            const stop = stageLoop.stopEarly && columnErrorLse(S, next.alpha, next.beta, loop) <= tolerance
+            alpha = next.alpha, beta = next.beta
             if (stop) break
             continue
           }
-          kernel ??= gibbs(S, logA, phi, logB, psi)
-          const u0 = mul(phi, 0).add(1)
-          const r = scalingIterations(kernel, u0, first ? undefined : mul(psi, 0).add(1), left, tau, stageLoop)
+          kernel ??= zero ? exp(S) : gibbs(S, alpha, beta)
+          const r = scalingIterations(kernel, mul(alpha, 0).add(1), first ? undefined : mul(beta, 0).add(1), left, tau, stageLoop)
           first = false
           used += r.used, left -= r.used
-          if (r.v !== undefined) (phi = add(phi, log(r.u))), (psi = add(psi, log(r.v)))
+          if (r.v !== undefined) (alpha = add(alpha, log(r.u))), (beta = add(beta, log(r.v))), (zero = false)
           if (r.outcome === "overflow" && left > 0) {
-            const next = exactIteration(S, phi, loop)
-            phi = next.phi, psi = next.psi, used++, left--
+            const next = exactIteration(S, alpha, loop)
+            alpha = next.alpha, beta = next.beta, used++, left--, (zero = false)
           }
           if (r.outcome === "converged" || r.outcome === "done") {
             if (r.v !== undefined) scaled = { u: r.u, v: r.v }
@@ -250,10 +255,9 @@ export const sinkhorn = (a: Tensor, b: Tensor, C: Tensor, options: SinkhornOptio
           kernel.dispose(), (kernel = undefined)
         }
       }
-      // The plan of the final potentials, P_ij = a_i b_j exp(S_ij + φ_i + ψ_j).
-      plan = scaled !== undefined && kernel !== undefined ? scale2(scaled.u, kernel, scaled.v) : gibbs(S, logA, phi, logB, psi)
+      plan = scaled !== undefined && kernel !== undefined ? scale2(scaled.u, kernel, scaled.v) : gibbs(S, alpha, beta)
       kernel?.dispose(), S.dispose()
-      f = mul(phi, eps), g = mul(psi, eps)
+      f = mul(sub(alpha, logA), eps), g = mul(sub(beta, logB), eps)
     }
     const rowSums = sum(plan, 1, true), colSums = transpose(sum(plan, 0, true))
     const errA = sum(abs(sub(rowSums, loop.a))).item(), errB = sum(abs(sub(colSums, loop.b))).item()
