@@ -7,7 +7,7 @@
 import { sinkhorn, squaredDistances, uniformWeights } from "../../src/divergence/index.js"
 import { local, type DType, tensor } from "../../src/tensor/index.js"
 import type { Case, Prepared, Workload } from "../harness/types.js"
-import { ringCloud, sourceCloud } from "./clouds.js"
+import { ringCloud, sourceCloud } from "../harness/clouds.js"
 
 export const W5 = { n: 1000, m: 4000, epsilon: 0.05, iterations: 100 } as const
 export const W5_EXPECTED = {
