@@ -6,11 +6,12 @@ import type { Workload } from "../harness/types.js"
 import { w1GanMlp } from "./w1-gan-mlp.js"
 import { w3Vae } from "./w3-vae.js"
 import { w4Dcgan } from "./w4-dcgan.js"
+import { w5Sinkhorn } from "./w5-sinkhorn.js"
 import { w6Emd } from "./w6-emd.js"
 import { w7OpDispatch } from "./w7-op-dispatch.js"
 import { w8Sgemm } from "./w8-sgemm.js"
 
-export const workloads: readonly Workload[] = [w1GanMlp, w3Vae, w4Dcgan, w6Emd, w7OpDispatch, w8Sgemm]
+export const workloads: readonly Workload[] = [w1GanMlp, w3Vae, w4Dcgan, w5Sinkhorn, w6Emd, w7OpDispatch, w8Sgemm]
 
 /** A workload by id ("W7") or name ("op-dispatch"), case-insensitive. */
 export const findWorkload = (key: string): Workload | undefined => {

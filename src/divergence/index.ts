@@ -9,9 +9,13 @@ export { gradientPenalty, r1, r2, inputGradient, type GradientPenaltyOptions } f
 export { mmd, mmd2, gaussianKernel, inverseMultiquadricKernel, energyKernel, squaredDistances, kernelFromSpec, type Kernel, type KernelSpec, type Estimator, type MmdOptions } from "./mmd.js"
 export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Likelihood, type LikelihoodSpec, type ElboOptions } from "./elbo.js"
 export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
+export {
+  groundCost, uniformWeights, wasserstein1d, wassersteinPow1d, quantileCoupling, rankCoupling, exactOt, wassersteinExact,
+  type OneDOptions, type ExactOt, type ExactOtOptions, type WassersteinExact, type WassersteinExactOptions,
+  sinkhorn, sinkhornClouds, symmetricSinkhorn, SinkhornNumericalError, entropicOT, debiasedSinkhorn, sinkhornDivergence,
+  slicedWasserstein, slicedWassersteinPower, directions,
+  type SinkhornOptions, type SinkhornResult, type SinkhornDomain, type EpsilonScaling, type CloudOptions,
+  type Differentiation, type EntropicOptions, type SinkhornDivergenceOptions, type SlicedOptions
+} from "./ot/index.js"
 export * as ClosedForm from "./closed-form.js"
 export { simpson, fDivergence1d, type FDivergence1dOptions } from "./quadrature.js"
-export {
-  wasserstein1d, wassersteinPow1d, quantileCoupling, rankCoupling, exactOt, wassersteinExact, groundCost,
-  type OneDOptions, type ExactOt, type ExactOtOptions, type WassersteinExact, type WassersteinExactOptions
-} from "./ot/index.js"

@@ -6,12 +6,12 @@
  */
 import { InvalidArgument } from "../native/errors.js"
 import { local } from "../tensor/local.js"
-import { eye } from "../tensor/ops/creation.js"
+import { eye, full } from "../tensor/ops/creation.js"
 import { norm } from "../tensor/ops/composite.js"
 import { add, div, exp, maximum, mul, neg, square, sub } from "../tensor/ops/elementwise.js"
 import { matmul } from "../tensor/ops/linalg.js"
 import { mean, sum } from "../tensor/ops/reduce.js"
-import { reshape, transpose, unsqueeze } from "../tensor/ops/shape.js"
+import { concat, reshape, transpose, unsqueeze } from "../tensor/ops/shape.js"
 import type { Tensor } from "../tensor/tensor.js"
 import { type Divergence, type Inputs, make, need } from "./divergence.js"
 
@@ -29,12 +29,21 @@ export interface Kernel {
 
 const rows = (t: Tensor): Tensor => (t.ndim === 1 ? reshape(t, [-1, 1]) : reshape(t, [t.shape[0]!, -1]))
 
-/** ‖x_i − y_j‖² by the expansion ‖x‖² + ‖y‖² − 2x·y, clipped at 0 against round-off. */
+/**
+ * ‖x_i − y_j‖² by the expansion ‖x‖² + ‖y‖² − 2x·y, clipped at 0 against round-off. The
+ * expansion is one product of augmented rows, [−2x, ‖x‖², 1]·[y, 1, ‖y‖²], so the [n, m]
+ * result is written once (plus the clip) rather than by three broadcast passes.
+ */
 export const squaredDistances = (x: Tensor, y: Tensor): Tensor =>
   local(() => {
     const a = rows(x), b = rows(y)
-    const xx = sum(square(a), 1, true), yy = reshape(sum(square(b), 1), [1, -1])
-    return maximum(sub(add(xx, yy), mul(matmul(a, transpose(b)), 2)), 0)
+    const onesLike = (t: Tensor) => full([t.shape[0]!, 1], 1, { dtype: t.dtype, device: t.device })
+    const left = concat([mul(a, -2), sum(square(a), 1, true), onesLike(a)], 1)
+    const right = concat([b, onesLike(b), sum(square(b), 1, true)], 1)
+    const product = matmul(left, transpose(right))
+    const clipped = maximum(product, 0)
+    product.dispose()
+    return clipped
   })
 
 /** Σ_σ exp(−‖x − y‖² / (2σ²)): one Gaussian kernel or a sum over several bandwidths. */

@@ -12,6 +12,8 @@ import { gradientPenalty, r1, r2 } from "./penalty.js"
 import { type KernelSpec, kernelFromSpec, mmd } from "./mmd.js"
 import { bernoulli, elbo, gaussian, type LikelihoodSpec } from "./elbo.js"
 import type { Penalty } from "./divergence.js"
+import { sinkhornDivergence } from "./ot/sinkhorn-divergence.js"
+import { slicedWasserstein } from "./ot/sliced.js"
 
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const Every = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
@@ -36,6 +38,11 @@ export type DivergenceSpec =
   | { readonly _tag: "wasserstein" }
   | { readonly _tag: "elbo"; readonly likelihood: LikelihoodSpec; readonly beta: number; readonly samples: number }
   | { readonly _tag: "mmd"; readonly kernel: KernelSpec; readonly estimator: "biased" | "unbiased"; readonly between: "samples" | "latent" }
+  | {
+      readonly _tag: "sinkhorn"; readonly epsilon: number; readonly p: number; readonly differentiation: "envelope" | "unrolled"
+      readonly domain: "standard" | "log"; readonly iterations: number; readonly tolerance: number; readonly epsilonScaling: boolean
+    }
+  | { readonly _tag: "slicedWasserstein"; readonly projections: number; readonly p: number }
   | { readonly _tag: "plus"; readonly terms: readonly [DivergenceSpec, DivergenceSpec] }
   | { readonly _tag: "scale"; readonly factor: number; readonly of: DivergenceSpec }
   | { readonly _tag: "withPenalty"; readonly of: DivergenceSpec; readonly penalty: PenaltySpec }
@@ -52,6 +59,16 @@ export const DivergenceSpec: Schema.Codec<DivergenceSpec> = Schema.Union([
     samples: Every
   }),
   Schema.TaggedStruct("mmd", { kernel: KernelSpecSchema, estimator: Schema.Literals(["biased", "unbiased"]), between: Schema.Literals(["samples", "latent"]) }),
+  Schema.TaggedStruct("sinkhorn", {
+    epsilon: Positive,
+    p: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1)),
+    differentiation: Schema.Literals(["envelope", "unrolled"]),
+    domain: Schema.Literals(["standard", "log"]),
+    iterations: Every,
+    tolerance: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0)),
+    epsilonScaling: Schema.Boolean
+  }),
+  Schema.TaggedStruct("slicedWasserstein", { projections: Every, p: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1)) }),
   Schema.TaggedStruct("plus", {
     terms: Schema.Tuple([Schema.suspend((): Schema.Codec<DivergenceSpec> => DivergenceSpec), Schema.suspend((): Schema.Codec<DivergenceSpec> => DivergenceSpec)])
   }),
@@ -77,6 +94,8 @@ export const fromSpec = (spec: DivergenceSpec): Divergence => {
     case "wasserstein": return wasserstein
     case "elbo": return elbo(spec.likelihood._tag === "bernoulli" ? bernoulli : gaussian(spec.likelihood.std), { beta: spec.beta, samples: spec.samples })
     case "mmd": return mmd(kernelFromSpec(spec.kernel), { estimator: spec.estimator, between: spec.between })
+    case "sinkhorn": return sinkhornDivergence(spec)
+    case "slicedWasserstein": return slicedWasserstein(spec)
     case "plus": return plus(fromSpec(spec.terms[0]), fromSpec(spec.terms[1]))
     case "scale": return scale(fromSpec(spec.of), spec.factor)
     case "withPenalty": return withPenalty(fromSpec(spec.of), penaltyFromSpec(spec.penalty))

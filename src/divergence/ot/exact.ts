@@ -16,7 +16,7 @@ import { full, scalar, tensor } from "../../tensor/ops/creation.js"
 import { add, gt, mul, powScalar, sqrt, square, sub, where } from "../../tensor/ops/elementwise.js"
 import { sum } from "../../tensor/ops/reduce.js"
 import { cast, reshape, slice } from "../../tensor/ops/shape.js"
-import { squaredDistances } from "../mmd.js"
+import { groundCost } from "./cost.js"
 import { isTensor, Tensor } from "../../tensor/tensor.js"
 
 export interface ExactOtOptions {
@@ -66,39 +66,6 @@ export const exactOt = (a: Tensor, b: Tensor, cost: Tensor, options: ExactOtOpti
     if (a.requiresGrad) value = value.add(sum(mul(tensor(centred(r.u), { dtype: a.dtype, device: a.device }), sub(a, stopGradient(a)))))
     if (b.requiresGrad) value = value.add(sum(mul(tensor(centred(r.v), { dtype: b.dtype, device: b.device }), sub(b, stopGradient(b)))))
     return { value, plan, potentials: { u, v }, iterations: r.iterations }
-  })
-
-const rows = (t: Tensor): Tensor => (t.ndim === 1 ? reshape(t, [-1, 1]) : t)
-
-/** ‖x_i − y_j‖² for rows x [n, d], y [m, d]: coordinate by coordinate from differences when d is small, else by the expansion (clipped at 0). */
-const squaredCost = (a: Tensor, b: Tensor): Tensor =>
-  local(() => {
-    const d = a.shape[1]!
-    if (d > 8) return squaredDistances(a, b)
-    let acc: Tensor | undefined
-    for (let k = 0; k < d; k++) {
-      const term = square(sub(slice(a, 1, k, k + 1), reshape(slice(b, 1, k, k + 1), [1, -1])))
-      acc = acc === undefined ? term : add(acc, term)
-    }
-    return acc!
-  })
-
-/**
- * The ground cost C_ij = ‖x_i − y_j‖^p between point sets x [n, d] and y [m, d] ([n] and [m] are
- * points on the line), differentiable with derivative 0 at coincident points.
- */
-export const groundCost = (x: Tensor, y: Tensor, p = 2): Tensor =>
-  local(() => {
-    if (!(p >= 1) || !Number.isFinite(p)) throw new InvalidArgument({ message: `groundCost: p must be a finite number ≥ 1, got ${p}` })
-    const a = rows(x), b = rows(y)
-    if (a.ndim !== 2 || b.ndim !== 2 || a.shape[1] !== b.shape[1] || a.shape[1] === 0)
-      throw new ShapeMismatch({ message: `groundCost: x and y must be [n, d] and [m, d] with d ≥ 1; got [${x.shape}] and [${y.shape}]` })
-    const r2 = squaredCost(a, b)
-    if (p === 2) return r2
-    // ‖·‖ = √r² with the branch at 0 replaced, so no infinite derivative meets a zero (as `norm`)
-    const positive = gt(r2, 0)
-    const dist = where(positive, sqrt(where(positive, r2, 1)), 0)
-    return p === 1 ? dist : powScalar(dist, p)
   })
 
 export interface WassersteinExactOptions extends ExactOtOptions {
