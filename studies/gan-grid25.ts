@@ -6,13 +6,13 @@
 import { Effect, Schema } from "effect"
 import { twentyFiveGaussians, samplerSource } from "../src/data/index.js"
 import { type Divergence, gradientPenalty, nonSaturating, wasserstein, withPenalty } from "../src/divergence/index.js"
-import { modeCoverage } from "../src/metrics/index.js"
+import { exactWasserstein, modeCoverage } from "../src/metrics/index.js"
 import { encodePng, linePlot, panelRow, scatterPlot } from "../src/metrics/plot/index.js"
 import { readJsonLines } from "../src/metrics/sink.js"
 import { forward, mlp } from "../src/nn/index.js"
 import { adam } from "../src/optim/index.js"
 import { fold, type Key, normal } from "../src/random/index.js"
-import { compute, noGrad, type Tensor } from "../src/tensor/index.js"
+import { compute, noGrad, slice, type Tensor } from "../src/tensor/index.js"
 import { alternate, type Game, total, type TrainState } from "../src/train/index.js"
 import { trainArm } from "../src/study/arm.js"
 import type { Study } from "../src/study/study.js"
@@ -32,7 +32,9 @@ const Config = Schema.Struct({
   /** Gradient-penalty weight: gan_toy.py uses 0.1 on these toy sets (the paper's 10 is for images). */
   lambda: Positive,
   evaluateEvery: Int,
-  evaluationSamples: Int
+  evaluationSamples: Int,
+  /** Samples on each side of the exact W₂ between generator and data (network simplex). */
+  wassersteinSamples: Int
 })
 type Config = typeof Config.Type
 
@@ -44,7 +46,8 @@ const defaults: Config = {
   criticSteps: 5,
   lambda: 0.1,
   evaluateEvery: 250,
-  evaluationSamples: 2500
+  evaluationSamples: 2500,
+  wassersteinSamples: 1000
 }
 
 const arms = (c: Config): ReadonlyArray<{ readonly name: string; readonly divergence: Divergence; readonly critic: number }> => [
@@ -92,28 +95,31 @@ export const ganGrid25: Study<Config> = {
   withSteps: (c, steps) => ({ ...c, generatorSteps: steps, evaluateEvery: Math.max(1, Math.min(c.evaluateEvery, Math.floor(steps / 4))) }),
   run: (c, ctx) =>
     Effect.gen(function* () {
-      const results: Array<{ name: string; coverage: Array<{ step: number; captured: number; highQuality: number }>; snapshots: Uint8Array[] }> = []
+      type Point = { step: number; captured: number; highQuality: number; w2: number }
+      const results: Array<{ name: string; coverage: Array<Point>; snapshots: Uint8Array[] }> = []
       let offset = 0
       for (const [i, arm] of arms(c).entries()) {
         const armKey = fold(ctx.key, i)
         const g = game(c, arm.divergence)
-        const coverage: Array<{ step: number; captured: number; highQuality: number }> = []
+        const coverage: Array<Point> = []
         const snapshots: Uint8Array[] = []
         const evaluate = (state: TrainState, key: Key) =>
           Effect.gen(function* () {
             const step = state.counters.steps.generator ?? 0
-            const { found, png } = yield* compute(() => {
+            const { found, png, w2 } = yield* compute(() => {
               const G = mlp([2, c.hidden, c.hidden, c.hidden, 2])
               const samples = noGrad(() => forward(G, { params: state.params.generator as unknown[], state: [] }, normal(key, [c.evaluationSamples, 2])))
               const found = modeCoverage(samples, modes)
+              // Exact W₂ between the first samples and as many fresh data points.
+              const w2 = exactWasserstein(slice(samples, 0, 0, Math.min(c.wassersteinSamples, c.evaluationSamples)), twentyFiveGaussians.sample(fold(key, 1), c.wassersteinSamples))
               const points = samples.toTypedArray() as Float32Array
               const png = encodePng(scatterPlot(points, { xRange: range, yRange: range, centres: modes.centres.flatMap((m) => [m[0]!, m[1]!]), title: `step ${step}: ${found.captured}/25 modes`, width: 320, height: 320 }))
-              return { found, png }
+              return { found, png, w2 }
             })
-            coverage.push({ step, captured: found.captured, highQuality: found.highQuality })
+            coverage.push({ step, captured: found.captured, highQuality: found.highQuality, w2 })
             snapshots.push(png)
             yield* ctx.plot(`${arm.name}/samples`, step, png)
-            return { modes: found.captured, highQuality: found.highQuality }
+            return { modes: found.captured, highQuality: found.highQuality, w2 }
           })
         const final = yield* trainArm(ctx, arm.name, {
           game: g,
@@ -131,6 +137,7 @@ export const ganGrid25: Study<Config> = {
       const records = yield* readJsonLines(join(ctx.dir, "metrics.jsonl")).pipe(Effect.orElseSucceed(() => []))
       const curve = (tag: string) => records.filter((r) => tag in r.values).map((r) => [r.step, r.values[tag]!] as const)
       const coveragePlot = encodePng(linePlot(results.map((r) => ({ name: r.name, x: r.coverage.map((p) => p.step), y: r.coverage.map((p) => p.captured) })), { title: "modes captured (of 25)", xLabel: "generator step", width: 480, height: 300 }))
+      const w2Plot = encodePng(linePlot(results.map((r) => ({ name: r.name, x: r.coverage.map((p) => p.step), y: r.coverage.map((p) => p.w2) })), { title: "exact W2 to the data", xLabel: "generator step", width: 480, height: 300 }))
       const qualityPlot = encodePng(linePlot(results.map((r) => ({ name: r.name, x: r.coverage.map((p) => p.step), y: r.coverage.map((p) => p.highQuality) })), { title: "fraction of samples within 3 sigma", xLabel: "generator step", width: 480, height: 300 }))
       const lossPlots = results.map((r) => {
         const series = ["critic", "generator"].map((p) => {
@@ -145,7 +152,8 @@ export const ganGrid25: Study<Config> = {
       return {
         metrics: results.flatMap((r) => [
           { name: `${r.name}: modes captured`, value: `${last(r).captured} / 25`, note: `after ${last(r).step} generator steps` },
-          { name: `${r.name}: high-quality fraction`, value: last(r).highQuality, note: "samples within 3σ of their nearest mode" }
+          { name: `${r.name}: high-quality fraction`, value: last(r).highQuality, note: "samples within 3σ of their nearest mode" },
+          { name: `${r.name}: W₂ to the data`, value: last(r).w2, note: `exact, ${c.wassersteinSamples} samples on each side (network simplex)` }
         ]),
         sections: [
           ...results.map((r) => ({
@@ -153,7 +161,7 @@ export const ganGrid25: Study<Config> = {
             text: "2,500 generator samples (blue) and the 25 mode centres, at each evaluation.",
             images: r.snapshots.map((png, j) => ({ png, caption: `step ${r.coverage[j]!.step}` }))
           })),
-          { heading: "Mode coverage", images: [{ png: coveragePlot, caption: "modes with a sample within 3σ" }, { png: qualityPlot, caption: "high-quality fraction" }] },
+          { heading: "Mode coverage and W₂", images: [{ png: coveragePlot, caption: "modes with a sample within 3σ" }, { png: qualityPlot, caption: "high-quality fraction" }, { png: w2Plot, caption: "exact W₂ between samples and data" }] },
           { heading: "Losses", images: lossPlots.map((png, j) => ({ png, caption: results[j]!.name })) }
         ],
         summary: results.map((r) => `${r.name}: ${last(r).captured}/25 modes, ${(100 * last(r).highQuality).toFixed(1)}% of samples within 3σ`).join("; ") + "."
