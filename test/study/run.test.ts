@@ -47,6 +47,9 @@ describe("running a study", () => {
       expect(html).toContain("GAN vs WGAN-GP on the 25-Gaussian grid")
       expect((html.match(/data:image\/png;base64,/g) ?? []).length).toBeGreaterThanOrEqual(6)
       expect(lines(result.dir).some((r) => "wgan-gp/loss/critic" in r.values)).toBe(true)
+      // W₂ between samples and data: positive and finite (an untrained generator is far from the grid).
+      const w2 = result.outcome.metrics.find((m) => m.name === "wgan-gp: W₂ to the data")?.value
+      expect(typeof w2 === "number" && Number.isFinite(w2) && w2 > 0.1).toBe(true)
       expect(readdirSync(join(result.dir, "plots")).filter((f) => f.endsWith(".png")).length).toBeGreaterThan(0)
       expect(T.liveCount()).toBe(before)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
