@@ -10,7 +10,7 @@ export { mmd, mmd2, gaussianKernel, inverseMultiquadricKernel, energyKernel, squ
 export { elbo, elboPerSample, bernoulli, gaussian, gaussianKlToStandard, type Likelihood, type LikelihoodSpec, type ElboOptions } from "./elbo.js"
 export { DivergenceSpec, KernelSpecSchema, PenaltySpec, fromSpec, penaltyFromSpec } from "./spec.js"
 export {
-  groundCost, uniformWeights, wasserstein1d, wassersteinPow1d, quantileCoupling, rankCoupling, exactOt, wassersteinExact,
+  groundCost, uniformWeights, wasserstein1d, wassersteinPow1d, quantileCoupling, rankCoupling, exactOt, wassersteinExact, exactTransport,
   type OneDOptions, type ExactOt, type ExactOtOptions, type WassersteinExact, type WassersteinExactOptions,
   sinkhorn, sinkhornClouds, symmetricSinkhorn, SinkhornNumericalError, entropicOT, debiasedSinkhorn, sinkhornDivergence,
   slicedWasserstein, slicedWassersteinPower, directions,

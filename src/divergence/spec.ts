@@ -14,6 +14,7 @@ import { bernoulli, elbo, gaussian, type LikelihoodSpec } from "./elbo.js"
 import type { Penalty } from "./divergence.js"
 import { sinkhornDivergence } from "./ot/sinkhorn-divergence.js"
 import { slicedWasserstein } from "./ot/sliced.js"
+import { exactTransport } from "./ot/exact.js"
 
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const Every = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
@@ -43,6 +44,7 @@ export type DivergenceSpec =
       readonly domain: "standard" | "log"; readonly iterations: number; readonly tolerance: number; readonly epsilonScaling: boolean
     }
   | { readonly _tag: "slicedWasserstein"; readonly projections: number; readonly p: number }
+  | { readonly _tag: "exactTransport"; readonly p: number }
   | { readonly _tag: "plus"; readonly terms: readonly [DivergenceSpec, DivergenceSpec] }
   | { readonly _tag: "scale"; readonly factor: number; readonly of: DivergenceSpec }
   | { readonly _tag: "withPenalty"; readonly of: DivergenceSpec; readonly penalty: PenaltySpec }
@@ -69,6 +71,7 @@ export const DivergenceSpec: Schema.Codec<DivergenceSpec> = Schema.Union([
     epsilonScaling: Schema.Boolean
   }),
   Schema.TaggedStruct("slicedWasserstein", { projections: Every, p: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1)) }),
+  Schema.TaggedStruct("exactTransport", { p: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1)) }),
   Schema.TaggedStruct("plus", {
     terms: Schema.Tuple([Schema.suspend((): Schema.Codec<DivergenceSpec> => DivergenceSpec), Schema.suspend((): Schema.Codec<DivergenceSpec> => DivergenceSpec)])
   }),
@@ -96,6 +99,7 @@ export const fromSpec = (spec: DivergenceSpec): Divergence => {
     case "mmd": return mmd(kernelFromSpec(spec.kernel), { estimator: spec.estimator, between: spec.between })
     case "sinkhorn": return sinkhornDivergence(spec)
     case "slicedWasserstein": return slicedWasserstein(spec)
+    case "exactTransport": return exactTransport(spec)
     case "plus": return plus(fromSpec(spec.terms[0]), fromSpec(spec.terms[1]))
     case "scale": return scale(fromSpec(spec.of), spec.factor)
     case "withPenalty": return withPenalty(fromSpec(spec.of), penaltyFromSpec(spec.penalty))

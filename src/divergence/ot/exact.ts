@@ -16,7 +16,8 @@ import { full, scalar, tensor } from "../../tensor/ops/creation.js"
 import { add, gt, mul, powScalar, sqrt, square, sub, where } from "../../tensor/ops/elementwise.js"
 import { sum } from "../../tensor/ops/reduce.js"
 import { cast, reshape, slice } from "../../tensor/ops/shape.js"
-import { groundCost } from "./cost.js"
+import { type Divergence, type Inputs, make, need } from "../divergence.js"
+import { checkP, groundCost } from "./cost.js"
 import { isTensor, Tensor } from "../../tensor/tensor.js"
 
 export interface ExactOtOptions {
@@ -100,3 +101,26 @@ export const wassersteinExact = (x: Tensor, y: Tensor, options: WassersteinExact
     const value = p === 1 ? ot.value : powScalar(ot.value, 1 / p)
     return { ...ot, cost: ot.value, value }
   })
+
+/**
+ * Exact W_p^p between the real and generated batches as a divergence (no critic): the generator
+ * minimises Σ P_ij ‖x_i − y_j‖^p with the optimal plan P of each batch pair, differentiated by
+ * the envelope theorem. The minibatch estimate is biased upwards (Bellemare et al. 2017).
+ */
+export const exactTransport = (options: { readonly p?: number } = {}): Divergence => {
+  const p = options.p ?? 2
+  checkP(p, "exactTransport")
+  const who = `W${p}^${p} (exact)`
+  return make({
+    name: who,
+    spec: { _tag: "exactTransport", p },
+    conventions: {
+      estimates: `W_p^p(P, Q) between the batches' empirical measures, cost ‖x − y‖^${p} (network simplex)`,
+      sign: "generatorLoss = W_p^p(real, fake); no critic",
+      scaling: "none; gradient by the envelope theorem (the optimal plan is held fixed)"
+    },
+    activation: undefined,
+    criticLoss: undefined,
+    generatorLoss: (inputs: Inputs) => wassersteinExact(need(inputs, "real", who), need(inputs, "fake", who), { p }).cost
+  })
+}

@@ -6,7 +6,7 @@
 export { groundCost, uniformWeights } from "./cost.js"
 export { wasserstein1d, wassersteinPow1d, quantileCoupling, rankCoupling, type OneDOptions, type Weights } from "./one-d.js"
 export {
-  exactOt, wassersteinExact,
+  exactOt, wassersteinExact, exactTransport,
   type ExactOt, type ExactOtOptions, type WassersteinExact, type WassersteinExactOptions
 } from "./exact.js"
 export {
