@@ -1,15 +1,16 @@
 /**
- * The workloads that exist so far (W1–W6 join this list as they are implemented; the
+ * The workloads that exist so far (W5 and W6 join this list as they are implemented; the
  * harness and the comparison runner only know what is listed here).
  */
 import type { Workload } from "../harness/types.js"
 import { w1GanMlp } from "./w1-gan-mlp.js"
+import { w2WganGp } from "./w2-wgan-gp.js"
 import { w3Vae } from "./w3-vae.js"
 import { w4Dcgan } from "./w4-dcgan.js"
 import { w7OpDispatch } from "./w7-op-dispatch.js"
 import { w8Sgemm } from "./w8-sgemm.js"
 
-export const workloads: readonly Workload[] = [w1GanMlp, w3Vae, w4Dcgan, w7OpDispatch, w8Sgemm]
+export const workloads: readonly Workload[] = [w1GanMlp, w2WganGp, w3Vae, w4Dcgan, w7OpDispatch, w8Sgemm]
 
 /** A workload by id ("W7") or name ("op-dispatch"), case-insensitive. */
 export const findWorkload = (key: string): Workload | undefined => {

@@ -4,6 +4,7 @@ import { runCase } from "../../bench/harness/case.js"
 import { median, summarize, timeUnits } from "../../bench/harness/measure.js"
 import { normalsF32, Xoshiro128 } from "../../bench/harness/prng.js"
 import type { BenchRecord } from "../../bench/harness/types.js"
+import { pairings } from "../../bench/compare/pairs.js"
 import { markdownTable, type RoundRecord, summarizePair } from "../../bench/compare/summary.js"
 import { findWorkload, workloads } from "../../bench/workloads/index.js"
 import { liveCount, numThreads } from "../../src/tensor/index.js"
@@ -52,6 +53,16 @@ describe("bench harness (quick, in-process)", () => {
     expect(findWorkload("W1")?.name).toBe("gan-mlp-2d")
     expect(findWorkload("dcgan-28")?.id).toBe("W4")
     expect(findWorkload("W9")).toBeUndefined()
+  })
+
+  it("every registered case is paired with a reference by bench/compare (same workload name)", () => {
+    for (const w of workloads)
+      for (const c of w.cases) {
+        const pair = pairings.find((p) => p.ours.includes(c.impl))
+        expect(pair, `${w.id} ${c.impl}`).toBeDefined()
+        expect(pair!.id).toBe(w.id)
+        expect(pair!.workload).toBe(w.name)
+      }
   })
 })
 
