@@ -1,7 +1,13 @@
-// CPU memory: 64-byte aligned buffers (whole cache lines, full-width vector loads).
+// CPU memory: 64-byte aligned buffers (whole cache lines, full-width vector loads), with a
+// small cache of freed buffers. A training step allocates the same sizes every iteration;
+// handing a freed buffer back avoids glibc's slow aligned-allocation path and, for large
+// buffers, the page faults of memory that glibc returned to the system in between.
 #include <unistd.h>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 #include "../kernels/backend.h"
 
 namespace dv::cpu {
@@ -17,18 +23,64 @@ int64_t physical_bytes() {
   return bytes;
 }
 
+// Freed buffers by exact (rounded) size. At most kCacheBytes in all (DIVERGE_CPU_CACHE_MB
+// overrides; 0 turns the cache off), none larger than a quarter of that. Never destroyed: tensors
+// may be freed during process exit, after static destructors have run.
+class BufferCache {
+ public:
+  BufferCache() {
+    const char* env = std::getenv("DIVERGE_CPU_CACHE_MB");
+    const long mb = env != nullptr ? std::strtol(env, nullptr, 10) : 64;
+    limit_ = mb > 0 ? size_t(mb) << 20 : 0;
+  }
+  void* take(size_t bytes) {
+    if (limit_ == 0 || bytes > limit_ / 4) return nullptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = free_.find(bytes);
+    if (it == free_.end() || it->second.empty()) return nullptr;
+    void* p = it->second.back();
+    it->second.pop_back();
+    cached_ -= bytes;
+    return p;
+  }
+  bool give(void* p, size_t bytes) {
+    if (limit_ == 0 || bytes > limit_ / 4) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cached_ + bytes > limit_) return false;
+    free_[bytes].push_back(p);
+    cached_ += bytes;
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<size_t, std::vector<void*>> free_;
+  size_t cached_ = 0, limit_ = 0;
+};
+
+BufferCache& cache() {
+  static BufferCache* c = new BufferCache();
+  return *c;
+}
+
+size_t rounded(size_t bytes) { return bytes == 0 ? 64 : (bytes + 63) / 64 * 64; }
+
 void* allocate(size_t bytes) {
   const int64_t live = memory_stats(cpu_device()).live_bytes.load();
   if (static_cast<int64_t>(bytes) > physical_bytes() - live)
     fail(ErrorCode::OutOfMemory, "cannot allocate ", bytes, " bytes on the CPU: ", live, " of ", physical_bytes(),
          " bytes are in use");
+  const size_t size = rounded(bytes);
+  if (void* p = cache().take(size)) return p;
   void* p = nullptr;
-  if (posix_memalign(&p, 64, bytes == 0 ? 64 : bytes) != 0 || p == nullptr)
+  if (posix_memalign(&p, 64, size) != 0 || p == nullptr)
     fail(ErrorCode::OutOfMemory, "cannot allocate ", bytes, " bytes on the CPU");
   return p;
 }
 
-void release(void* p, size_t) { std::free(p); }
+void release(void* p, size_t bytes) {
+  if (p != nullptr && !cache().give(p, rounded(bytes))) std::free(p);
+}
 void copy_bytes(void* dst, const void* src, size_t n) {
   if (n) std::memcpy(dst, src, n);
 }
