@@ -35,6 +35,16 @@ describe("bench harness (quick, in-process)", () => {
     expect(liveCount()).toBe(before)
   })
 
+  it("W2 (h128) runs a generator iteration with its 5 critic steps and frees everything", () => {
+    const w2 = findWorkload("wgan-gp-2d")!
+    expect(w2.cases.map((c) => c.impl)).toEqual(["diverge-wgan-gp-h512", "diverge-wgan-gp-h128"])
+    const before = liveCount()
+    const rec = runCase(w2, w2.cases[1]!, { threads: 1, plan: { warmup: 0, reps: 2 } })
+    expect(rec).toMatchObject({ id: "W2", width: 128, batch: 256, critic_steps: 5, value_name: "loss_d" })
+    expect(Number.isFinite(rec.value)).toBe(true)
+    expect(liveCount()).toBe(before)
+  })
+
   it("W8 reports GFLOP/s = 2 N^3 / t at the median and at the minimum", () => {
     const w8 = findWorkload("sgemm-peak")!
     const kase = w8.cases.find((c) => c.impl === "diverge-matmul-1024")!
