@@ -1,9 +1,7 @@
-/**
- * The workloads that exist so far (W1–W6 join this list as they are implemented; the
- * harness and the comparison runner only know what is listed here).
- */
+/** The workloads W1–W8 of shared/bench/workloads.md (the harness and the comparison runner know what is listed here). */
 import type { Workload } from "../harness/types.js"
 import { w1GanMlp } from "./w1-gan-mlp.js"
+import { w2WganGp } from "./w2-wgan-gp.js"
 import { w3Vae } from "./w3-vae.js"
 import { w4Dcgan } from "./w4-dcgan.js"
 import { w5Sinkhorn } from "./w5-sinkhorn.js"
@@ -11,7 +9,7 @@ import { w6Emd } from "./w6-emd.js"
 import { w7OpDispatch } from "./w7-op-dispatch.js"
 import { w8Sgemm } from "./w8-sgemm.js"
 
-export const workloads: readonly Workload[] = [w1GanMlp, w3Vae, w4Dcgan, w5Sinkhorn, w6Emd, w7OpDispatch, w8Sgemm]
+export const workloads: readonly Workload[] = [w1GanMlp, w2WganGp, w3Vae, w4Dcgan, w5Sinkhorn, w6Emd, w7OpDispatch, w8Sgemm]
 
 /** A workload by id ("W7") or name ("op-dispatch"), case-insensitive. */
 export const findWorkload = (key: string): Workload | undefined => {

@@ -12,9 +12,14 @@ import type { Case, Prepared, Workload } from "../harness/types.js"
 import { adversarialIteration, type Player, player } from "./adversarial.js"
 import { gridPool } from "../../src/data/index.js"
 
-export const ganMlpCase = (impl: string, width: number, prepareIteration: (ctx: GanContext) => () => number): Case => ({
+export const ganMlpCase = (
+  impl: string,
+  width: number,
+  prepareIteration: (ctx: GanContext) => () => number,
+  params: Readonly<Record<string, number>> = {}
+): Case => ({
   impl,
-  params: { batch: 256, width },
+  params: { batch: 256, width, ...params },
   plan: { warmup: 20, reps: 200 },
   quick: { warmup: 1, reps: 3 },
   prepare: (): Prepared => {
@@ -51,7 +56,7 @@ export const w1GanMlp: Workload = {
   id: "W1",
   name: "gan-mlp-2d",
   cases: [
-    ganMlpCase("diverge-gan-mlp", 128, (ctx) => {
+    ganMlpCase("diverge-gan-mlp-2d", 128, (ctx) => {
       let t = 0
       return () => {
         const it = adversarialIteration(nonSaturating, ctx.G, ctx.D, fold(ctx.key, t), ctx.noise, () => ctx.batch(t))

@@ -13,7 +13,7 @@ import type { Case, Prepared, Workload } from "../harness/types.js"
 import { bernoulliPool } from "./pools.js"
 
 const vae: Case = {
-  impl: "diverge-vae-mlp",
+  impl: "diverge-vae-mlp-784",
   params: { batch: 128, latent: 20 },
   plan: { warmup: 20, reps: 200 },
   quick: { warmup: 1, reps: 3 },

@@ -31,7 +31,7 @@ export const dcganCritic = () =>
   )
 
 const dcgan: Case = {
-  impl: "diverge-dcgan",
+  impl: "diverge-dcgan-28",
   params: { batch: 64 },
   plan: { warmup: 20, reps: 200 },
   quick: { warmup: 1, reps: 2 },

@@ -101,7 +101,19 @@ void where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& o
                   const uint8_t* c = reinterpret_cast<const uint8_t*>(p[1]);
                   const T* x = reinterpret_cast<const T*>(p[2]);
                   const T* y = reinterpret_cast<const T*>(p[3]);
-                  for (int64_t i = 0; i < n; ++i) o[i] = c[i * s[1]] ? x[i * s[2]] : y[i * s[3]];
+                  // Contiguous operands, or one side a broadcast scalar (the zero of a masked
+                  // gradient): loops the compiler vectorises; the general one does not.
+                  if (s[1] == 1 && s[2] == 1 && s[3] == 1) {
+                    for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
+                  } else if (s[1] == 1 && s[2] == 1 && s[3] == 0) {
+                    const T v = y[0];
+                    for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : v;
+                  } else if (s[1] == 1 && s[2] == 0 && s[3] == 1) {
+                    const T v = x[0];
+                    for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? v : y[i];
+                  } else {
+                    for (int64_t i = 0; i < n; ++i) o[i] = c[i * s[1]] ? x[i * s[2]] : y[i * s[3]];
+                  }
                 });
   });
 }

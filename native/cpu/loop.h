@@ -48,6 +48,29 @@ constexpr int64_t kElementwiseGrain = 32768;
 
 template <int N, class Row>
 void for_each(const Shape& shape, const std::array<Tensor, N>& ts, Row&& row, int64_t grain = kElementwiseGrain) {
+  // Fast path: every operand contiguous with the full shape, or a single element. Then the
+  // whole range is one row and the coalescing below (and its zeroed index arrays, a large
+  // part of a tiny op's cost) is not needed.
+  const int64_t total = numel(shape);
+  std::array<int64_t, N> flat_stride;
+  bool flat = true;
+  for (int k = 0; k < N && flat; ++k) {
+    if (ts[k].numel() == 1) {
+      flat_stride[k] = 0;
+    } else {
+      flat_stride[k] = 1;
+      flat = ts[k].numel() == total && ts[k].is_contiguous();
+    }
+  }
+  if (flat) {
+    parallel_for(total, grain, [&](int64_t b, int64_t e) {
+      std::array<char*, N> p;
+      for (int k = 0; k < N; ++k)
+        p[k] = static_cast<char*>(ts[k].raw()) + b * flat_stride[k] * static_cast<int64_t>(dtype_size(ts[k].dtype()));
+      row(p, e - b, flat_stride);
+    });
+    return;
+  }
   std::array<Strides, N> strides;
   std::array<char*, N> base;
   std::array<int64_t, N> esize;

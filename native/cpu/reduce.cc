@@ -111,6 +111,36 @@ void combine(ReduceOp op, Partial<T>& acc, const Partial<T>& b) {
   }
 }
 
+// Sums over a strided axis into contiguous outputs (out[j] = sum_i x[i*rs + j], the bias
+// gradient of a batch): rows are added to a row of accumulators, which vectorises, instead of
+// walking each column with stride rs. Every out[j] is still summed in index order within
+// blocks of kBlock rows and the blocks are added in order, exactly as the general path does,
+// so the bits are the same; threads split the columns.
+template <class T>
+void column_sums(const T* x, T* out, int64_t rows, int64_t rs, int64_t cols) {
+  const int64_t grain = std::max<int64_t>(16, kElementwiseGrain / std::max<int64_t>(rows, 1));
+  parallel_for(cols, grain, [&](int64_t c0, int64_t c1) {
+    const int64_t w = c1 - c0;
+    std::vector<T> block;
+    for (int64_t lo = 0; lo < rows; lo += kBlock) {
+      const int64_t hi = std::min(rows, lo + kBlock);
+      T* __restrict acc = out + c0;
+      if (lo > 0) {
+        block.assign(static_cast<size_t>(w), T(0));
+        acc = block.data();
+      } else {
+        std::fill_n(acc, w, T(0));
+      }
+      for (int64_t i = lo; i < hi; ++i) {
+        const T* __restrict row = x + i * rs + c0;
+        for (int64_t j = 0; j < w; ++j) acc[j] += row[j];
+      }
+      if (lo > 0)
+        for (int64_t j = 0; j < w; ++j) out[c0 + j] += acc[j];
+    }
+  });
+}
+
 template <class T>
 void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes) {
   Shape kept_shape, red_shape;
@@ -129,6 +159,11 @@ void reduce_typed(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes
   const Loop<2> K = make_loop<2>(kept_shape, {kept_out, kept_x});
   const Loop<1> R = make_loop<1>(red_shape, {red_x});
   const int64_t outputs = numel(kept_shape), reduced = numel(red_shape);
+  if (op == ReduceOp::Sum && reduced > 1 && outputs > 1 && R.nd == 1 && R.stride[0][0] != 1 && K.nd == 1 &&
+      K.stride[0][0] == 1 && K.stride[1][0] == 1) {
+    column_sums(x.data<T>(), out.data<T>(), reduced, R.stride[0][0], outputs);
+    return;
+  }
   const int64_t blocks = reduced == 0 ? 1 : (reduced + kBlock - 1) / kBlock;
   std::vector<Partial<T>> partials(static_cast<size_t>(outputs * blocks), identity<T>(op));
 

@@ -68,6 +68,9 @@ interface RawAddon {
 }
 
 const locate = (): string => {
+  // A different build of the same sources (e.g. one for valgrind, which lacks AVX-512).
+  const override = process.env.DIVERGE_ADDON
+  if (override !== undefined && override !== "") return override
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, "build", "Release", "diverge.node")

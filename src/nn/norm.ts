@@ -5,6 +5,7 @@
  * average, momentum 0.1); in eval mode it uses the running ones and returns them unchanged.
  */
 import { InvalidArgument } from "../native/errors.js"
+import { noGrad } from "../tensor/grad-mode.js"
 import { local } from "../tensor/local.js"
 import { add, div, mul, rsqrt, sub } from "../tensor/ops/elementwise.js"
 import { full } from "../tensor/ops/creation.js"
@@ -62,11 +63,12 @@ const batchNorm = (rank: 2 | 4, features: number, options: BatchNormOptions): La
           const n = x.size / features
           mu = mean(x, axes, true)
           v = variance(x, axes, true)
-          const unbiased = mul(reshape(v, [features]), n / Math.max(n - 1, 1))
-          next = {
+          // Running statistics are not differentiated (as in PyTorch): recorded, each would keep
+          // its step's graph and, through the previous statistics, every earlier one.
+          next = noGrad(() => ({
             mean: add(mul(state.mean, 1 - momentum), mul(reshape(mu, [features]), momentum)),
-            variance: add(mul(state.variance, 1 - momentum), mul(unbiased, momentum))
-          }
+            variance: add(mul(state.variance, 1 - momentum), mul(mul(reshape(v, [features]), n / Math.max(n - 1, 1)), momentum))
+          }))
         } else {
           mu = scale(state.mean)
           v = scale(state.variance)

@@ -4,6 +4,7 @@ import { runCase } from "../../bench/harness/case.js"
 import { median, summarize, timeUnits } from "../../bench/harness/measure.js"
 import { normalsF32, Xoshiro128 } from "../../bench/harness/prng.js"
 import type { BenchRecord } from "../../bench/harness/types.js"
+import { pairings } from "../../bench/compare/pairs.js"
 import { markdownTable, type RoundRecord, summarizePair } from "../../bench/compare/summary.js"
 import { findWorkload, workloads } from "../../bench/workloads/index.js"
 import { liveCount, numThreads } from "../../src/tensor/index.js"
@@ -34,6 +35,16 @@ describe("bench harness (quick, in-process)", () => {
     expect(liveCount()).toBe(before)
   })
 
+  it("W2 (h128) runs a generator iteration with its 5 critic steps and frees everything", () => {
+    const w2 = findWorkload("wgan-gp-2d")!
+    expect(w2.cases.map((c) => c.impl)).toEqual(["diverge-wgan-gp-h512", "diverge-wgan-gp-h128"])
+    const before = liveCount()
+    const rec = runCase(w2, w2.cases[1]!, { threads: 1, plan: { warmup: 0, reps: 2 } })
+    expect(rec).toMatchObject({ id: "W2", width: 128, batch: 256, critic_steps: 5, value_name: "loss_d" })
+    expect(Number.isFinite(rec.value)).toBe(true)
+    expect(liveCount()).toBe(before)
+  })
+
   it("W8 reports GFLOP/s = 2 N^3 / t at the median and at the minimum", () => {
     const w8 = findWorkload("sgemm-peak")!
     const kase = w8.cases.find((c) => c.impl === "diverge-matmul-1024")!
@@ -52,6 +63,16 @@ describe("bench harness (quick, in-process)", () => {
     expect(findWorkload("W1")?.name).toBe("gan-mlp-2d")
     expect(findWorkload("dcgan-28")?.id).toBe("W4")
     expect(findWorkload("W9")).toBeUndefined()
+  })
+
+  it("every registered case is paired with a reference by bench/compare (same workload name)", () => {
+    for (const w of workloads)
+      for (const c of w.cases) {
+        const pair = pairings.find((p) => p.ours.includes(c.impl))
+        expect(pair, `${w.id} ${c.impl}`).toBeDefined()
+        expect(pair!.id).toBe(w.id)
+        expect(pair!.workload).toBe(w.name)
+      }
   })
 })
 

@@ -1,6 +1,6 @@
 /** Layers: values against hand-written references, checkGrad in float64, state and keys. */
 import { describe, expect, it } from "@effect/vitest"
-import { checkGrad } from "../../src/autodiff/index.js"
+import { checkGrad, valueAndGrad } from "../../src/autodiff/index.js"
 import * as nn from "../../src/nn/index.js"
 import { key } from "../../src/random/index.js"
 import * as T from "../../src/tensor/index.js"
@@ -118,6 +118,29 @@ describe("layers", () => {
       const evalOut = bn.apply({ params: vars.params, state: out.state }, x)
       expect(evalOut.state).toBe(out.state)
       expect((evalOut.y.toArray() as number[][])[0]![0]).toBeCloseTo((1 - 0.3) / Math.sqrt(1.3 + 1e-5), 12)
+    }))
+
+  it("batchNorm: running statistics carry no autograd history (so threaded states keep no graphs alive)", () =>
+    T.local(() => {
+      const bn = nn.batchNorm2d(2)
+      let state = bn.init(key(2), f64).state
+      const params = bn.init(key(2), f64).params
+      const x = uniformTensor([4, 2, 3, 3], -1, 1, 7)
+      const before = T.liveCount()
+      for (let step = 0; step < 3; step++) {
+        const next = T.local(() => {
+          const { aux } = valueAndGrad((xi: T.Tensor) => {
+            const out = bn.apply({ params, state }, xi, { train: true })
+            return [T.sum(T.square(out.y)), out.state] as const
+          }, { hasAux: true })(x)
+          expect(aux.mean.requiresGrad).toBe(false)
+          expect(aux.variance.requiresGrad).toBe(false)
+          return aux
+        })
+        if (step > 0) for (const t of [state.mean, state.variance]) t.dispose()
+        state = next
+      }
+      expect(T.liveCount()).toBe(before + 2)
     }))
 
   it("dropout: keyed, scaled by 1/(1 − p), the identity in eval mode", () =>

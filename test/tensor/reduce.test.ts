@@ -189,4 +189,30 @@ describe("determinism of reductions", () => {
         }
       }
     }))
+
+  it("sums over a leading axis (bias gradients) add each column in row order, in blocks of 16384 rows", () =>
+    T.local(() => {
+      // The float32 result is the sequential left fold of each column (Math.fround after every
+      // addition), the blocks' sums added in order: the exact bits, on 1 and 2 threads.
+      const rng = new Rng(0x5002)
+      for (const [rows, cols, stride] of [[256, 512, 512], [300, 7, 9], [20_000, 3, 3]] as const) {
+        const data = Float32Array.from({ length: rows * stride }, () => rng.uniform(-1, 1) * 10 ** rng.int(-3, 3))
+        const full = T.tensor(data, { dtype: "float32" }).reshape([rows, stride])
+        const x = stride === cols ? full : T.slice(full, 1, 0, cols)
+        const expected = new Float32Array(cols)
+        for (let j = 0; j < cols; j++) {
+          let total = 0
+          for (let lo = 0; lo < rows; lo += 16384) {
+            let acc = 0
+            for (let i = lo; i < Math.min(rows, lo + 16384); i++) acc = Math.fround(acc + data[i * stride + j]!)
+            total = lo === 0 ? acc : Math.fround(total + acc)
+          }
+          expected[j] = total
+        }
+        for (const threads of [1, 2]) {
+          T.setNumThreads(threads)
+          expect(Array.from(T.sum(x, 0).toTypedArray() as Float32Array), `${rows}x${cols} T=${threads}`).toEqual(Array.from(expected))
+        }
+      }
+    }))
 })
