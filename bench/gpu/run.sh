@@ -78,7 +78,7 @@ bench_rows=""
 if [ $bench = 1 ] && [ $have_gpu = 1 ]; then
   plan=(); [ $quick = 1 ] && plan=(--quick)
   if [ $have_node = 1 ]; then
-    DIVERGE_BENCH_DEVICE=cuda node --import tsx bench/run.ts --only W1,W3,W4 --threads 1 "${plan[@]}" \
+    DIVERGE_BENCH_DEVICE=cuda node --import tsx bench/run.ts --only W1,W2,W3,W4 --threads 1 "${plan[@]}" \
       > "$logs/bench-ours.jsonl" 2> "$logs/bench-ours.err" || failed=1
   fi
   : > "$logs/bench-torch.jsonl"
