@@ -39,13 +39,13 @@ const Config = Schema.Struct({
 type Config = typeof Config.Type
 
 const defaults: Config = {
-  generatorSteps: 1500,
+  generatorSteps: 4000,
   batchSize: 256,
   hidden: 128,
   learningRate: 1e-3,
   criticSteps: 5,
   lambda: 0.1,
-  evaluateEvery: 250,
+  evaluateEvery: 500,
   evaluationSamples: 2500,
   wassersteinSamples: 1000
 }
