@@ -39,8 +39,8 @@ export const isAvailable = (kind: DeviceId["kind"]): boolean =>
 const DeviceRef = Context.Reference<DeviceId>("diverge/tensor/Device", { defaultValue: () => cpu })
 
 /**
- * Hands the cached blocks of a device's memory pool back to the driver (a no-op for the CPU);
- * returns the bytes its allocator still reserves, those of live tensors.
+ * Hands the cached free blocks of a device's allocator back to the system (the CUDA pool's
+ * blocks to the driver, the CPU's kept buffers to the OS); returns the bytes still reserved.
  */
 export const emptyCache = (device: DeviceId): number => native.emptyCache(deviceCode(device))
 

@@ -49,8 +49,8 @@ export interface MemoryStats {
   readonly liveBytes: number
   readonly peakBytes: number
   /**
-   * Bytes the device's allocator holds: live blocks rounded up to their size classes plus
-   * cached free blocks (CUDA); equal to liveBytes on the CPU, which caches nothing.
+   * Bytes the device's allocator holds: live blocks (rounded up to their size classes on CUDA)
+   * plus the freed blocks it keeps for reuse (`emptyCache` returns those).
    */
   readonly reservedBytes: number
 }
