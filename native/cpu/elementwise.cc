@@ -157,6 +157,26 @@ void arange(const Tensor& out, double start, double step) {
   });
 }
 
+// One pass over g, m and v; each element is independent, so the split across threads does
+// not change a bit.
+void adam_step(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor& out, double b1, double b2, double a,
+               double b) {
+  dispatch_float(g.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const math::AdamScalars<T> k(b1, b2, a, b);
+    const int64_t n = g.numel();
+    const T* gp = g.data<T>();
+    const T* mp = m.data<T>();
+    const T* vp = v.data<T>();
+    T* mo = out.data<T>();
+    T* vo = mo + n;
+    T* uo = vo + n;
+    parallel_for(n, kElementwiseGrain, [=](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) math::adam_element<T>(k, gp[i], mp[i], vp[i], mo[i], vo[i], uo[i]);
+    });
+  });
+}
+
 BackendRegistrar reg(DeviceKind::CPU, [](Backend& b) {
   b.unary = unary;
   b.binary = binary;
@@ -164,6 +184,7 @@ BackendRegistrar reg(DeviceKind::CPU, [](Backend& b) {
   b.copy = copy;
   b.fill = fill;
   b.arange = arange;
+  b.adam_step = adam_step;
 });
 
 }  // namespace
