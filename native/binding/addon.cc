@@ -19,6 +19,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
       InstanceMethod("create", &Addon::Create),
       InstanceMethod("random", &Addon::Random),
       InstanceMethod("conv", &Addon::Conv),
+      InstanceMethod("fused", &Addon::Fused),
       InstanceMethod("fromArray", &Addon::FromArray),
       InstanceMethod("toArray", &Addon::ToArray),
       InstanceMethod("item", &Addon::Item),

@@ -29,6 +29,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Create(const Napi::CallbackInfo& info);
   Napi::Value Random(const Napi::CallbackInfo& info);
   Napi::Value Conv(const Napi::CallbackInfo& info);
+  Napi::Value Fused(const Napi::CallbackInfo& info);
 
   // api_tensor.cc: data in and out, metadata, lifetime, statistics.
   Napi::Value FromArray(const Napi::CallbackInfo& info);

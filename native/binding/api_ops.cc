@@ -200,4 +200,23 @@ Napi::Value Addon::Conv(const Napi::CallbackInfo& info) {
   });
 }
 
+// Fused ops: three tensors and four numbers; the [3, numel] result comes back as three views
+// of its rows, each with the first input's shape.
+Napi::Value Addon::Fused(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    const OpDef& op = op_arg(info, 0, static_cast<int>(Family::Fused));
+    const Tensor g = tensor(info, 1);  // a copy: wrap() below adds handles
+    Attrs a;
+    a.s0 = number_arg(info, 4, "parameter 0");
+    a.s1 = number_arg(info, 5, "parameter 1");
+    a.s2 = number_arg(info, 6, "parameter 2");
+    a.s3 = number_arg(info, 7, "parameter 3");
+    Tensor rows = apply(op, {g, tensor(info, 2), tensor(info, 3)}, a);
+    Napi::Env env = info.Env();
+    Napi::Array out = Napi::Array::New(env, 3);
+    for (uint32_t i = 0; i < 3; ++i) out.Set(i, wrap(env, ops::reshape(ops::slice(rows, 0, i, i + 1, 1), g.shape())));
+    return out;
+  });
+}
+
 }  // namespace dv::binding

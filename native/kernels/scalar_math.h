@@ -182,6 +182,27 @@ DV_HD uint8_t apply_compare(BinaryOp op, T a, T b) {
   }
 }
 
+// Adam's step for one element, rounded as the unfused binary ops with number operands round:
+// each number becomes a T first (1 - b1 and 1 - b2 are taken in double, as JavaScript does),
+// and every product, sum, square root and quotient rounds to T.
+// m' = m b1 + g (1 - b1); v' = v b2 + (g g)(1 - b2); u = (m' a) / (sqrt(v') + b).
+template <class T>
+struct AdamScalars {
+  T b1, c1, b2, c2, a, b;
+  AdamScalars(double b1_, double b2_, double a_, double b_)
+      : b1(T(b1_)), c1(T(1.0 - b1_)), b2(T(b2_)), c2(T(1.0 - b2_)), a(T(a_)), b(T(b_)) {}
+};
+
+template <class T>
+DV_HD void adam_element(const AdamScalars<T>& k, T g, T m, T v, T& m_out, T& v_out, T& u_out) {
+  const T m1 = m * k.b1 + g * k.c1;
+  const T gg = g * g;
+  const T v1 = v * k.b2 + gg * k.c2;
+  m_out = m1;
+  v_out = v1;
+  u_out = (m1 * k.a) / (sqrt_(v1) + k.b);
+}
+
 enum class ReduceOp : uint8_t { Sum, Max, Min, ArgMax, ArgMin, LogSumExp, Count };
 
 }  // namespace dv::math

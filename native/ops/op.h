@@ -12,6 +12,7 @@ namespace dv {
 // Non-tensor arguments of an op. Each op reads the fields it needs.
 struct Attrs {
   double s0 = 0, s1 = 0;  // scalars: exponent, clamp bounds, fill value, arange start/step
+  double s2 = 0, s3 = 0;  // two more, for fused optimizer steps
   int64_t i0 = 0, i1 = 0, i2 = 0, i3 = 0;  // axis, slice start/stop/step
   uint32_t axes = 0;      // reduction axes (bit d = axis d)
   bool keepdims = false;
@@ -36,6 +37,7 @@ enum class Family : uint8_t {
   Create,       // (dims, dtype, device, p0, p1)   full, arange
   Random,       // (dims, dtype, device, k0, k1, p0, p1)   random_* (Philox draws)
   Conv,         // (x, [kh, kw, sh, sw, ph, pw, dh, dw], [H, W]?)   im2col, col2im
+  Fused,        // (x, y, z, s0, s1, s2, s3)   adam_step (result [3, numel]: one row per output)
   Internal,     // only reached from C++ (VJP helpers)
 };
 

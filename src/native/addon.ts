@@ -44,6 +44,8 @@ interface RawAddon {
   random(op: number, dims: readonly number[], dtype: number, device: number, k0: number, k1: number, p0: number, p1: number): Handle
   /** im2col / col2im; geometry = [kh, kw, sh, sw, ph, pw, dh, dw]; imageSize = [H, W] (col2im only). */
   conv(op: number, x: Handle, geometry: readonly number[], imageSize: readonly number[] | undefined): Handle
+  /** Fused optimizer steps (adam_step): three same-shape tensors and four numbers; three new tensors. */
+  fused(op: number, x: Handle, y: Handle, z: Handle, s0: number, s1: number, s2: number, s3: number): [Handle, Handle, Handle]
   fromArray(data: ArrayBufferView, dims: readonly number[], dtype: number, device: number): Handle
   toArray(x: Handle): Float32Array | Float64Array | Int32Array | Uint8Array
   item(x: Handle): number
@@ -102,7 +104,7 @@ const guard = (f: AnyFn, arity: number): unknown => {
 
 const declaredArity: Record<keyof RawAddon, number> = {
   opTable: 0, unary: 2, unaryParams: 4, binary: 4, where: 3, reduce: 4, reshape: 3, slice: 5, cast: 2, concat: 2,
-  indexSelect: 4, indexAdd: 5, create: 6, random: 8, conv: 4, fromArray: 4, toArray: 1, item: 1, meta: 1, dispose: 1, disposeMany: 1,
+  indexSelect: 4, indexAdd: 5, create: 6, random: 8, conv: 4, fused: 8, fromArray: 4, toArray: 1, item: 1, meta: 1, dispose: 1, disposeMany: 1,
   stats: 1, emptyCache: 1, toDevice: 2, devices: 0, setNumThreads: 1, numThreads: 0, setRequiresGrad: 2, detach: 1, gradients: 5,
   setGradEnabled: 1, transport: 5
 }

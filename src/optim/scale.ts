@@ -9,6 +9,7 @@ import { leaves, map, type Tree, unflatten } from "../tensor/tree.js"
 import { local } from "../tensor/local.js"
 import { zerosLike } from "../tensor/ops/creation.js"
 import { add, div, maximum, mul, sqrt, sub } from "../tensor/ops/elementwise.js"
+import { adamStep } from "./fused.js"
 import { count, decayRate, flag, fraction, invalidConfig, nonNegative, positive } from "./config.js"
 import { asSchedule, type LearningRate, type Schedule } from "./schedule.js"
 import { checkMatches, type GradientTransformation } from "./transform.js"
@@ -98,7 +99,7 @@ export interface AdamState {
  * tensor). t = count + 1; m ← b1 m + (1 − b1) g; v ← b2 v + (1 − b2) g²;
  * update = factor · m / (√v / √(1 − b2ᵗ) + eps) with factor = −lr / (1 − b1ᵗ), or
  * 1 / (1 − b1ᵗ) without a learning rate. With `decoupledDecay` λ (AdamW; needs lr) the update
- * also gets −lr · λ · p. Seven native ops per tensor for the moments, four for the update.
+ * also gets −lr · λ · p. One fused native pass per tensor (`adamStep`) for the moments and the update.
  */
 export const adamWith = (
   where: string,
@@ -124,10 +125,9 @@ export const adamWith = (
       const ps = decoupledDecay === 0 ? [] : leaves(params)
       if (decoupledDecay !== 0 && ps.length !== gs.length) throw invalidConfig(where, "weight decay needs the parameters")
       return local(() => {
-        const m = gs.map((g, i) => add(mul(ms[i]!, b1), mul(g, 1 - b1)))
-        const v = gs.map((g, i) => add(mul(vs[i]!, b2), mul(mul(g, g), 1 - b2)))
         // factor · m / (√v / s + eps) = (factor · s) · m / (√v + eps · s), s = √(1 − b2ᵗ): one op fewer.
-        const adam = m.map((mi, i) => div(mul(mi, factor * bc2Sqrt), add(sqrt(v[i]!), eps * bc2Sqrt)))
+        const steps = gs.map((g, i) => adamStep(g, ms[i]!, vs[i]!, b1, b2, factor * bc2Sqrt, eps * bc2Sqrt))
+        const m = steps.map((s) => s[0]), v = steps.map((s) => s[1]), adam = steps.map((s) => s[2])
         const out = decoupledDecay === 0 ? adam : adam.map((u, i) => add(u, mul(ps[i]!, -rate! * decoupledDecay)))
         return [unflatten(updates, out), { count: t, mu: unflatten(state.mu, m), nu: unflatten(state.nu, v) }] as const
       })

@@ -146,7 +146,13 @@ const entries: Record<string, Entry> = {
     f.maybe(() => f.rng.bool(), 0.1),
     f.maybe(() => f.rng.bool(), 0.1)
   ],
-  setGradEnabled: (f) => [f.maybe(() => f.rng.bool(), 0.2)]
+  setGradEnabled: (f) => [f.maybe(() => f.rng.bool(), 0.2)],
+  fused: (f) => {
+    const num = () => f.maybe(() => f.rng.pick([f.rng.uniform(-3, 3), 0.9, NaN, Infinity]))
+    const h = f.handle()
+    // The same handle thrice now and then: one shape and dtype, so the step runs.
+    return [f.op(14), h, f.rng.bool() ? h : f.handle(), f.rng.bool() ? h : f.handle(), num(), num(), num(), num()]
+  }
 }
 
 const returnsHandle = new Set(["unary", "unaryParams", "binary", "where", "reduce", "reshape", "slice", "cast", "concat", "indexSelect", "indexAdd", "create", "fromArray", "detach"])
@@ -197,7 +203,7 @@ describe("fuzzing the raw binding", () => {
       if (ok) {
         succeeded++
         if (returnsHandle.has(name)) adopt(f, out as number)
-        if (name === "gradients") for (const h of out as number[]) adopt(f, h)
+        if (name === "gradients" || name === "fused") for (const h of out as number[]) adopt(f, h)
       } else {
         if (!isTensorError(error)) expect.fail(`${name}(${args.map(describeArg).join(", ")}) threw a non-tensor error: ${String(error)}`)
         expect(error.message.length, `${name}: empty message`).toBeGreaterThan(0)
