@@ -7,6 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
 import { grad, valueAndGrad } from "../../src/autodiff/index.js"
+import { adamStep } from "../../src/optim/fused.js"
 import * as R from "../../src/random/index.js"
 import * as T from "../../src/tensor/index.js"
 
@@ -249,5 +250,17 @@ describe.skipIf(!gpu)("CUDA parity with the CPU (float64 references)", () => {
         return Array.from(grad(outer)(x).toCpu().toTypedArray() as Float64Array)
       }
       expectClose("d|dL/dw|^2/dx", penaltyGrad(T.cuda()), penaltyGrad(T.cpu), 1e-10, 1e-12)
+    }))
+
+  it("the fused Adam step gives the CPU's bits (IEEE division and square root, no contraction)", () =>
+    T.local(() => {
+      for (const dtype of ["float32", "float64"] as const) {
+        const [g, m, v] = [5, 6, 7].map((k) => T.cast(u(R.key(k), [3, 4097]), dtype))
+        const vv = T.square(v!)
+        const run = (device: T.DeviceId) =>
+          adamStep(g!.toDevice(device), m!.toDevice(device), vv.toDevice(device), 0.9, 0.999, -1e-3 / 0.1, 1e-8)
+            .map((t) => Array.from(t.toCpu().toTypedArray() as Float32Array | Float64Array))
+        expect(run(T.cuda())).toEqual(run(T.cpu))
+      }
     }))
 })
