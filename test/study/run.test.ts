@@ -50,6 +50,8 @@ describe("running a study", () => {
       // W₂ between samples and data: positive and finite (an untrained generator is far from the grid).
       const w2 = result.outcome.metrics.find((m) => m.name === "wgan-gp: W₂ to the data")?.value
       expect(typeof w2 === "number" && Number.isFinite(w2) && w2 > 0.1).toBe(true)
+      const mmd = result.outcome.metrics.find((m) => m.name === "wgan-gp: MMD² to the data")?.value
+      expect(typeof mmd === "number" && Number.isFinite(mmd) && mmd > 0).toBe(true)
       expect(readdirSync(join(result.dir, "plots")).filter((f) => f.endsWith(".png")).length).toBeGreaterThan(0)
       expect(T.liveCount()).toBe(before)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
