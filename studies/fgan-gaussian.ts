@@ -139,7 +139,7 @@ export const fganGaussian: Study<Config> = {
             trajectory.push({ step: state.counters.steps.generator ?? 0, ...fit })
             return fit
           })
-        const final = yield* trainArm(ctx, name, {
+        yield* trainArm(ctx, name, {
           game: game(c, name),
           schedule: alternate({ critic: c.criticSteps, generator: 1 }).pipe(total("generator", c.generatorSteps)),
           data: samplerSource(target, c.batchSize, fold(armKey, 1)),
@@ -147,8 +147,6 @@ export const fganGaussian: Study<Config> = {
           stepOffset: offset,
           evaluate: { every: c.evaluateEvery, run: evaluate }
         })
-        // A resumed run whose arm had already finished evaluates its final state here.
-        if (trajectory.length === 0) yield* evaluate(final, fold(fold(armKey, 2), final.counters.iteration))
         offset += c.generatorSteps * (c.criticSteps + 1)
         const last = trajectory[trajectory.length - 1]!
         const learned: GaussianFit = { mean: last.mean, std: last.std, divergence: divergenceToGaussian(fd, mixture, last.mean, last.std) }

@@ -126,7 +126,7 @@ export const ganGrid25: Study<Config> = {
             yield* ctx.plot(`${arm.name}/samples`, step, png)
             return { modes: found.captured, highQuality: found.highQuality, w2, mmd }
           })
-        const final = yield* trainArm(ctx, arm.name, {
+        yield* trainArm(ctx, arm.name, {
           game: g,
           schedule: alternate({ critic: arm.critic, generator: 1 }).pipe(total("generator", c.generatorSteps)),
           data: samplerSource(twentyFiveGaussians, c.batchSize, fold(armKey, 1)),
@@ -134,8 +134,6 @@ export const ganGrid25: Study<Config> = {
           stepOffset: offset,
           evaluate: { every: c.evaluateEvery, run: evaluate }
         })
-        // A resumed run whose arm had already finished evaluates its final state here.
-        if (coverage.length === 0) yield* evaluate(final, fold(fold(armKey, 2), final.counters.iteration))
         offset += c.generatorSteps * (arm.critic + 1)
         results.push({ name: arm.name, coverage, snapshots })
       }

@@ -142,7 +142,7 @@ export const meanfieldGaussian: Study<Config> = {
             trajectory.push({ step: state.counters.steps.q ?? 0, fit })
             return { reverseKl: fit.reverseKl, forwardKl: fit.forwardKl }
           })
-        const final = yield* trainArm(ctx, direction, {
+        yield* trainArm(ctx, direction, {
           game: game(c, p, direction),
           schedule: alternate({ q: 1 }).pipe(total("q", c.steps)),
           data: pSamples(p, c.samples, fold(armKey, 1)),
@@ -150,8 +150,6 @@ export const meanfieldGaussian: Study<Config> = {
           stepOffset: i * c.steps,
           evaluate: { every: c.evaluateEvery, run: evaluate }
         })
-        // A resumed run whose arm had already finished evaluates its final state here.
-        if (trajectory.length === 0) yield* evaluate(final, fold(fold(armKey, 2), final.counters.iteration))
         results.push({ direction, trajectory })
       }
       return yield* meanfieldReport(ctx, p, results)
