@@ -55,7 +55,6 @@ void unary_dispatch(UnaryOp op, const Tensor& x, const Tensor& out, T p0, T p1, 
 }
 
 void unary(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) {
-  if (op == UnaryOp::PowScalar && p0 == 2) op = UnaryOp::Square;
   dispatch_float(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
     unary_dispatch<T>(op, x, out, T(p0), T(p1), std::make_index_sequence<static_cast<size_t>(UnaryOp::Count)>{});

@@ -25,6 +25,11 @@ Tensor forward_unary(const Tensor* in, int, const Attrs& a, const Meta& m) {
   return out;
 }
 
+// x^2 runs as x·x: exact, and faster than the general power on every backend.
+Tensor forward_pow_scalar(const Tensor* in, int n, const Attrs& a, const Meta& m) {
+  return a.s0 == 2 ? forward_unary<UnaryOp::Square>(in, n, a, m) : forward_unary<UnaryOp::PowScalar>(in, n, a, m);
+}
+
 using namespace ops;
 
 void vjp_neg(BackwardCtx& c) { c.grads[0] = neg(c.grad); }
@@ -97,7 +102,7 @@ DV_UNARY(kSin, "sin", Sin, vjp_sin, kSaveIn0)
 DV_UNARY(kCos, "cos", Cos, vjp_cos, kSaveIn0)
 #undef DV_UNARY
 
-const OpDef kPowScalar{"pow_scalar", Family::UnaryParams, 1, infer_unary, forward_unary<UnaryOp::PowScalar>,
+const OpDef kPowScalar{"pow_scalar", Family::UnaryParams, 1, infer_unary, forward_pow_scalar,
                        vjp_pow_scalar, kSaveIn0};
 const OpDef kClamp{"clamp", Family::UnaryParams, 1, infer_clamp, forward_unary<UnaryOp::Clamp>, vjp_clamp, kSaveIn0};
 
