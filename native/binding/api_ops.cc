@@ -200,18 +200,21 @@ Napi::Value Addon::Conv(const Napi::CallbackInfo& info) {
   });
 }
 
-// Fused ops: three tensors and four numbers; the [3, numel] result comes back as three views
-// of its rows, each with the first input's shape.
+// Fused ops: the op's tensors (three or four) and four numbers; the [3, numel] result comes
+// back as three views of its rows, each with the first input's shape.
 Napi::Value Addon::Fused(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     const OpDef& op = op_arg(info, 0, static_cast<int>(Family::Fused));
-    const Tensor g = tensor(info, 1);  // a copy: wrap() below adds handles
+    const size_t n = static_cast<size_t>(op.arity);
+    std::vector<Tensor> in;
+    for (size_t i = 1; i <= n; ++i) in.push_back(tensor(info, i));  // copies: wrap() below adds handles
+    const Tensor g = in[0];
     Attrs a;
-    a.s0 = number_arg(info, 4, "parameter 0");
-    a.s1 = number_arg(info, 5, "parameter 1");
-    a.s2 = number_arg(info, 6, "parameter 2");
-    a.s3 = number_arg(info, 7, "parameter 3");
-    Tensor rows = apply(op, {g, tensor(info, 2), tensor(info, 3)}, a);
+    a.s0 = number_arg(info, n + 1, "parameter 0");
+    a.s1 = number_arg(info, n + 2, "parameter 1");
+    a.s2 = number_arg(info, n + 3, "parameter 2");
+    a.s3 = number_arg(info, n + 4, "parameter 3");
+    Tensor rows = apply(op, in.data(), static_cast<int>(n), a);
     Napi::Env env = info.Env();
     Napi::Array out = Napi::Array::New(env, 3);
     for (uint32_t i = 0; i < 3; ++i) out.Set(i, wrap(env, ops::reshape(ops::slice(rows, 0, i, i + 1, 1), g.shape())));

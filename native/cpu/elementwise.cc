@@ -65,7 +65,7 @@ void arithmetic_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Te
 #define DV_CASE(name) \
   case BinaryOp::name: return binary_loop<T, T>(a, b, out, [](T x, T y) { return apply_binary<T>(BinaryOp::name, x, y); });
     DV_CASE(Add) DV_CASE(Sub) DV_CASE(Mul) DV_CASE(Div) DV_CASE(Pow) DV_CASE(Maximum) DV_CASE(Minimum)
-    DV_CASE(MaskPositive)
+    DV_CASE(MaskPositive) DV_CASE(BceLogits) DV_CASE(SigmoidSub)
 #undef DV_CASE
     default: fail(ErrorCode::Internal, "unknown binary op");
   }
@@ -165,11 +165,18 @@ __attribute__((noinline)) void adam_range(const math::AdamScalars<T> k, const T*
                                           int64_t lo, int64_t hi) {
   for (int64_t i = lo; i < hi; ++i) math::adam_element<T>(k, g[i], m[i], v[i], m1[i], v1[i], u[i]);
 }
+template <class T>
+__attribute__((noinline)) void adam_apply_range(const math::AdamScalars<T> k, const T* __restrict g,
+                                                const T* __restrict m, const T* __restrict v, const T* __restrict p,
+                                                T* __restrict m1, T* __restrict v1, T* __restrict p1, int64_t lo,
+                                                int64_t hi) {
+  for (int64_t i = lo; i < hi; ++i) math::adam_apply_element<T>(k, g[i], m[i], v[i], p[i], m1[i], v1[i], p1[i]);
+}
 
-// One pass over g, m and v; each element is independent, so the split across threads does
-// not change a bit.
-void adam_step(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor& out, double b1, double b2, double a,
-               double b) {
+// One pass over g, m and v (and p); each element is independent, so the split across threads
+// does not change a bit.
+void adam_step(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor* p, const Tensor& out, double b1,
+               double b2, double a, double b) {
   dispatch_float(g.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const math::AdamScalars<T> k(b1, b2, a, b);
@@ -177,9 +184,14 @@ void adam_step(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor& 
     const T* gp = g.data<T>();
     const T* mp = m.data<T>();
     const T* vp = v.data<T>();
+    const T* pp = p == nullptr ? nullptr : p->data<T>();
     T* o = out.data<T>();
-    parallel_for(n, kElementwiseGrain,
-                 [=](int64_t lo, int64_t hi) { adam_range<T>(k, gp, mp, vp, o, o + n, o + 2 * n, lo, hi); });
+    parallel_for(n, kElementwiseGrain, [=](int64_t lo, int64_t hi) {
+      if (pp == nullptr)
+        adam_range<T>(k, gp, mp, vp, o, o + n, o + 2 * n, lo, hi);
+      else
+        adam_apply_range<T>(k, gp, mp, vp, pp, o, o + n, o + 2 * n, lo, hi);
+    });
   });
 }
 

@@ -144,18 +144,23 @@ void where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& o
 }
 
 template <class T>
-__global__ void adam_kernel(math::AdamScalars<T> k, const T* g, const T* m, const T* v, T* out, int64_t n) {
-  DV_CUDA_LOOP(i, n) math::adam_element<T>(k, g[i], m[i], v[i], out[i], out[n + i], out[2 * n + i]);
+__global__ void adam_kernel(math::AdamScalars<T> k, const T* g, const T* m, const T* v, const T* p, T* out, int64_t n) {
+  if (p == nullptr) {
+    DV_CUDA_LOOP(i, n) math::adam_element<T>(k, g[i], m[i], v[i], out[i], out[n + i], out[2 * n + i]);
+  } else {
+    DV_CUDA_LOOP(i, n) math::adam_apply_element<T>(k, g[i], m[i], v[i], p[i], out[i], out[n + i], out[2 * n + i]);
+  }
 }
 
-void adam_step(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor& out, double b1, double b2, double a,
-               double b) {
+void adam_step(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor* p, const Tensor& out, double b1,
+               double b2, double a, double b) {
   const int64_t n = g.numel();
   if (n == 0) return;
   dispatch_float(g.dtype(), [&](auto zero) {
     using T = decltype(zero);
     adam_kernel<T><<<blocks_for(n), kThreads, 0, stream_for(out.device())>>>(
-        math::AdamScalars<T>(b1, b2, a, b), g.data<T>(), m.data<T>(), v.data<T>(), out.data<T>(), n);
+        math::AdamScalars<T>(b1, b2, a, b), g.data<T>(), m.data<T>(), v.data<T>(),
+        p == nullptr ? nullptr : p->data<T>(), out.data<T>(), n);
   });
   check_launch("adam_step");
 }

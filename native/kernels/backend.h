@@ -43,10 +43,11 @@ struct Backend {
   void (*fill)(const Tensor& out, double value) = nullptr;
   void (*arange)(const Tensor& out, double start, double step) = nullptr;
 
-  // Adam's fused step (math::adam_element): g, m, v contiguous, of one shape and floating
-  // dtype; out is [3, numel] and receives m', v' and the update, one row each.
-  void (*adam_step)(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor& out, double b1, double b2,
-                    double a, double b) = nullptr;
+  // Adam's fused step (math::adam_element): g, m, v (and p when not null) contiguous, of one
+  // shape and floating dtype; out is [3, numel] and receives m', v' and the update u, one row
+  // each, or p + u in the last row when p is given.
+  void (*adam_step)(const Tensor& g, const Tensor& m, const Tensor& v, const Tensor* p, const Tensor& out, double b1,
+                    double b2, double a, double b) = nullptr;
 
   // Reduction over the axes in `axes` (bit i = axis i); out has x's rank with those axes of size 1.
   void (*reduce)(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes) = nullptr;

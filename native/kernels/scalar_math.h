@@ -2,6 +2,7 @@
 #pragma once
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <type_traits>
 
 #ifdef __CUDACC__
@@ -37,10 +38,63 @@ DV_HD double erf_(double x) { return erf(x); }
 
 template <class T> DV_HD bool is_nan(T x) { return x != x; }
 
+// c0 x^n + c1 x^(n-1) + ... + cn by Horner's rule, unrolled at compile time (a loop over a
+// table of coefficients does not vectorise).
+DV_HD double horner(double, double c) { return c; }
+template <class... C> DV_HD double horner(double x, double c, double next, C... rest) {
+  return horner(x, c * x + next, rest...);
+}
+
+// e^y in double for the float kernels, which round its results once: no calls and no
+// branches, so that loops over it vectorise (libm's expf and log1pf do not). y is clamped to
+// [-120, 120] (every float result is then saturated already); NaN passes. y = k ln2 + r with
+// |r| <= ln2/2, a Taylor polynomial of degree 11 (truncation < 3e-13), then 2^k from its
+// exponent bits. Adding 1.5 * 2^52 rounds y / ln2 to the integer k and holds k in the low
+// bits of the mantissa (floor does not vectorise).
+DV_HD double exp_for_float(double y) {
+  y = y > 120.0 ? 120.0 : y;  // two selects, not nested ones: those do not vectorise
+  y = y < -120.0 ? -120.0 : y;
+  const double shifted = y * 1.4426950408889634 + 6755399441055744.0;  // rounds k to an integer
+  const double k = shifted - 6755399441055744.0;
+  const double r = y - k * 0.6931471805599453;
+  // 1/n! for n = 11 .. 0
+  const double p = horner(r, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720,
+                          1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0);
+  int64_t bits;
+  memcpy(&bits, &shifted, sizeof bits);
+  bits = (bits - 0x4338000000000000LL + 1023) << 52;
+  double scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+// log(1 + t) for t in [0, 1] in double, as 2 atanh(s) with s = t / (2 + t) <= 1/3: ten terms of
+// the odd series (relative truncation < 2e-11). For the float kernels, like exp_for_float.
+DV_HD double log1p_unit_for_float(double t) {
+  const double s = t / (2.0 + t), s2 = s * s;
+  const double p = horner(s2, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3, 1.0);
+  return 2.0 * s * p;
+}
+
 template <class T> DV_HD T sigmoid(T x) {
-  if (x >= T(0)) return T(1) / (T(1) + exp_(-x));
-  T e = exp_(x);
-  return e / (T(1) + e);
+  if constexpr (std::is_same_v<T, float>) {
+    const double d = x, e = exp_for_float(-fabs(d));
+    return static_cast<float>((d >= 0.0 ? 1.0 : e) / (1.0 + e));
+  } else {
+    if (x >= T(0)) return T(1) / (T(1) + exp_(-x));
+    T e = exp_(x);
+    return e / (T(1) + e);
+  }
+}
+// log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows, exact to the float rounding.
+template <class T> DV_HD T softplus(T x) {
+  if constexpr (std::is_same_v<T, float>) {
+    const double d = x;
+    const double tail = log1p_unit_for_float(exp_for_float(-fabs(d)));
+    return static_cast<float>((d > 0.0 ? d : 0.0) + tail);
+  } else {
+    return (x > T(0) ? x : T(0)) + log1p_(exp_(-abs_(x)));
+  }
 }
 template <class T> DV_HD T relu(T x) { return x <= T(0) ? T(0) : x; }  // NaN passes through
 template <class T> DV_HD T sign(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x); }
@@ -107,10 +161,30 @@ DV_HD D convert(S v) {
   }
 }
 
+// softplus(l) - l y = (max(l, 0) - l y) + log1p(e^-|l|): the bracket first, so that a
+// confident right answer (l large, y = 1) keeps its relative accuracy instead of cancelling
+// two large terms. Float evaluates in double (where l y is exact) and rounds once.
+template <class T> DV_HD T bce_logits(T l, T y) {
+  if constexpr (std::is_same_v<T, float>) {
+    const double d = l;
+    return static_cast<float>(((d > 0.0 ? d : 0.0) - d * double(y)) + log1p_unit_for_float(exp_for_float(-fabs(d))));
+  } else {
+    return ((l > T(0) ? l : T(0)) - l * y) + log1p_(exp_(-abs_(l)));
+  }
+}
+template <class T> DV_HD T sigmoid_sub(T l, T y) {
+  if constexpr (std::is_same_v<T, float>) {
+    const double d = l, e = exp_for_float(-fabs(d));
+    return static_cast<float>((d >= 0.0 ? 1.0 : e) / (1.0 + e) - double(y));
+  } else {
+    return sigmoid(l) - y;
+  }
+}
+
 // Elementwise unary operations with up to two scalar parameters.
 enum class UnaryOp : uint8_t {
   Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Abs, Sign, Tanh, Sigmoid, Relu, Sin, Cos,
-  Erf, LambertW, WrightOmega,
+  Erf, LambertW, WrightOmega, Softplus,
   Square,     // x * x: what PowScalar with p0 = 2 runs as (no pow call in the loop)
   PowScalar,  // x ** p0
   Clamp,      // min(max(x, p0), p1)
@@ -137,6 +211,7 @@ DV_HD T apply_unary(UnaryOp op, T x, T p0, T p1) {
     case UnaryOp::Erf: return erf_(x);
     case UnaryOp::LambertW: return lambert_w0_t(x);
     case UnaryOp::WrightOmega: return wright_omega_t(x);
+    case UnaryOp::Softplus: return softplus(x);
     case UnaryOp::Square: return x * x;
     case UnaryOp::PowScalar: return pow_(x, p0);
     case UnaryOp::Clamp: return clamp(x, p0, p1);
@@ -148,6 +223,8 @@ DV_HD T apply_unary(UnaryOp op, T x, T p0, T p1) {
 enum class BinaryOp : uint8_t {
   Add, Sub, Mul, Div, Pow, Maximum, Minimum,
   MaskPositive,  // b > 0 ? a : 0  (the ReLU derivative applied to a gradient a)
+  BceLogits,     // softplus(a) - a b: binary cross-entropy of logit a against target b
+  SigmoidSub,    // sigmoid(a) - b: BceLogits's derivative in a
   Eq, Ne, Lt, Le, Gt, Ge,
   Count
 };
@@ -165,6 +242,8 @@ DV_HD T apply_binary(BinaryOp op, T a, T b) {
     case BinaryOp::Maximum: return maximum(a, b);
     case BinaryOp::Minimum: return minimum(a, b);
     case BinaryOp::MaskPositive: return b > T(0) ? a : T(0);
+    case BinaryOp::BceLogits: return bce_logits(a, b);
+    case BinaryOp::SigmoidSub: return sigmoid_sub(a, b);
     default: return a;
   }
 }
@@ -201,6 +280,13 @@ DV_HD void adam_element(const AdamScalars<T>& k, T g, T m, T v, T& m_out, T& v_o
   m_out = m1;
   v_out = v1;
   u_out = (m1 * k.a) / (sqrt_(v1) + k.b);
+}
+// The same, then the parameter moved: p_out = p + u, rounded as add(p, u) would round it.
+template <class T>
+DV_HD void adam_apply_element(const AdamScalars<T>& k, T g, T m, T v, T p, T& m_out, T& v_out, T& p_out) {
+  T u;
+  adam_element<T>(k, g, m, v, m_out, v_out, u);
+  p_out = p + u;
 }
 
 enum class ReduceOp : uint8_t { Sum, Max, Min, ArgMax, ArgMin, LogSumExp, Count };

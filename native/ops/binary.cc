@@ -79,6 +79,18 @@ void vjp_minimum(BackwardCtx& c) { vjp_extreme(c, false); }
 void vjp_mask_positive(BackwardCtx& c) {  // linear in g; piecewise constant in x
   if (c.needs(0)) c.grads[0] = mask_positive(c.grad, c.input(1));
 }
+// d/dl = sigmoid(l) - y, d/dy = -l.
+void vjp_bce_logits(BackwardCtx& c) {
+  if (c.needs(0)) c.grads[0] = mul(c.grad, sigmoid_sub(c.input(0), c.input(1)));
+  if (c.needs(1)) c.grads[1] = neg(mul(c.grad, c.input(0)));
+}
+void vjp_sigmoid_sub(BackwardCtx& c) {  // d/dl = s (1 - s), s = sigmoid(l); d/dy = -1
+  if (c.needs(0)) {
+    Tensor s = sigmoid(c.input(0));
+    c.grads[0] = mul(c.grad, mul(s, rsub(s, 1.0)));
+  }
+  if (c.needs(1)) c.grads[1] = neg(c.grad);
+}
 void vjp_where(BackwardCtx& c) {
   Tensor cond = c.input(0), zero = scalar_like(c.grad, 0.0);
   if (c.needs(1)) c.grads[1] = where(cond, c.grad, zero);
@@ -95,6 +107,8 @@ DV_BINARY(kPow, "pow", Pow, vjp_pow, kSaveIn0 | kSaveIn1 | kSaveOut)
 DV_BINARY(kMaximum, "maximum", Maximum, vjp_maximum, kSaveIn0 | kSaveIn1)
 DV_BINARY(kMinimum, "minimum", Minimum, vjp_minimum, kSaveIn0 | kSaveIn1)
 DV_BINARY(kMaskPositive, "mask_positive", MaskPositive, vjp_mask_positive, kSaveIn1)
+DV_BINARY(kBceLogits, "bce_logits", BceLogits, vjp_bce_logits, kSaveIn0 | kSaveIn1)
+DV_BINARY(kSigmoidSub, "sigmoid_sub", SigmoidSub, vjp_sigmoid_sub, kSaveIn0)
 #undef DV_BINARY
 #define DV_COMPARE(var, name, OP) \
   const OpDef var{name, Family::Binary, 2, infer_compare, forward_binary<BinaryOp::OP>, nullptr, 0};
@@ -107,7 +121,7 @@ DV_COMPARE(kGe, "ge", Ge)
 #undef DV_COMPARE
 const OpDef kWhere{"where", Family::Where, 3, infer_where, forward_where, vjp_where, kSaveIn0};
 
-OpRegistrar reg({&kAdd, &kSub, &kMul, &kDiv, &kPow, &kMaximum, &kMinimum, &kMaskPositive, &kEq, &kNe, &kLt, &kLe, &kGt,
+OpRegistrar reg({&kAdd, &kSub, &kMul, &kDiv, &kPow, &kMaximum, &kMinimum, &kMaskPositive, &kBceLogits, &kSigmoidSub, &kEq, &kNe, &kLt, &kLe, &kGt,
                  &kGe, &kWhere});
 
 }  // namespace
@@ -121,6 +135,7 @@ Tensor pow(const Tensor& a, const Tensor& b) { return apply(kPow, {a, b}); }
 Tensor maximum(const Tensor& a, const Tensor& b) { return apply(kMaximum, {a, b}); }
 Tensor minimum(const Tensor& a, const Tensor& b) { return apply(kMinimum, {a, b}); }
 Tensor mask_positive(const Tensor& g, const Tensor& x) { return apply(kMaskPositive, {g, x}); }
+Tensor sigmoid_sub(const Tensor& l, const Tensor& y) { return apply(kSigmoidSub, {l, y}); }
 Tensor add(const Tensor& a, double b) { return add(a, scalar_like(a, b)); }
 Tensor mul(const Tensor& a, double b) { return mul(a, scalar_like(a, b)); }
 Tensor rsub(const Tensor& a, double b) { return sub(scalar_like(a, b), a); }

@@ -37,7 +37,7 @@ enum class Family : uint8_t {
   Create,       // (dims, dtype, device, p0, p1)   full, arange
   Random,       // (dims, dtype, device, k0, k1, p0, p1)   random_* (Philox draws)
   Conv,         // (x, [kh, kw, sh, sw, ph, pw, dh, dw], [H, W]?)   im2col, col2im
-  Fused,        // (x, y, z, s0, s1, s2, s3)   adam_step (result [3, numel]: one row per output)
+  Fused,        // (x, y, z[, w], s0, s1, s2, s3)   adam_step, adam_apply (result [3, numel]: a row per output)
   Internal,     // only reached from C++ (VJP helpers)
 };
 

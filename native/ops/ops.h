@@ -19,6 +19,7 @@ Tensor sign(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
+Tensor softplus(const Tensor& x);
 Tensor sin(const Tensor& x);
 Tensor erf(const Tensor& x);
 Tensor lambert_w(const Tensor& x);     // principal branch W0, x >= -1/e
@@ -36,6 +37,7 @@ Tensor pow(const Tensor& a, const Tensor& b);
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor mask_positive(const Tensor& g, const Tensor& x);  // x > 0 ? g : 0
+Tensor sigmoid_sub(const Tensor& l, const Tensor& y);
 Tensor add(const Tensor& a, double b);
 Tensor mul(const Tensor& a, double b);
 Tensor rsub(const Tensor& a, double b);  // b - a

@@ -52,6 +52,7 @@ void vjp_sigmoid(BackwardCtx& c) {
   Tensor y = c.output();
   c.grads[0] = mul(c.grad, mul(y, rsub(y, 1.0)));
 }
+void vjp_softplus(BackwardCtx& c) { c.grads[0] = mul(c.grad, sigmoid(c.input(0))); }
 void vjp_relu(BackwardCtx& c) { c.grads[0] = mask_positive(c.grad, c.output()); }
 void vjp_erf(BackwardCtx& c) {  // 2/sqrt(pi) e^{-x^2}
   Tensor x = c.input(0);
@@ -95,6 +96,7 @@ DV_UNARY(kSign, "sign", Sign, vjp_sign, 0)
 DV_UNARY(kTanh, "tanh", Tanh, vjp_tanh, kSaveOut)
 DV_UNARY(kSigmoid, "sigmoid", Sigmoid, vjp_sigmoid, kSaveOut)
 DV_UNARY(kRelu, "relu", Relu, vjp_relu, kSaveOut)
+DV_UNARY(kSoftplus, "softplus", Softplus, vjp_softplus, kSaveIn0)
 DV_UNARY(kErf, "erf", Erf, vjp_erf, kSaveIn0)
 DV_UNARY(kLambertW, "lambert_w", LambertW, vjp_lambert_w, kSaveOut)
 DV_UNARY(kWrightOmega, "wright_omega", WrightOmega, vjp_wright_omega, kSaveOut)
@@ -106,7 +108,7 @@ const OpDef kPowScalar{"pow_scalar", Family::UnaryParams, 1, infer_unary, forwar
                        vjp_pow_scalar, kSaveIn0};
 const OpDef kClamp{"clamp", Family::UnaryParams, 1, infer_clamp, forward_unary<UnaryOp::Clamp>, vjp_clamp, kSaveIn0};
 
-OpRegistrar reg({&kNeg, &kExp, &kLog, &kLog1p, &kExpm1, &kSqrt, &kRsqrt, &kAbs, &kSign, &kTanh, &kSigmoid, &kRelu,
+OpRegistrar reg({&kNeg, &kExp, &kLog, &kLog1p, &kExpm1, &kSqrt, &kRsqrt, &kAbs, &kSign, &kTanh, &kSigmoid, &kRelu, &kSoftplus,
                  &kErf, &kLambertW, &kWrightOmega, &kSin, &kCos, &kPowScalar, &kClamp});
 
 }  // namespace
@@ -124,6 +126,7 @@ Tensor sign(const Tensor& x) { return apply(kSign, {x}); }
 Tensor tanh(const Tensor& x) { return apply(kTanh, {x}); }
 Tensor sigmoid(const Tensor& x) { return apply(kSigmoid, {x}); }
 Tensor relu(const Tensor& x) { return apply(kRelu, {x}); }
+Tensor softplus(const Tensor& x) { return apply(kSoftplus, {x}); }
 Tensor sin(const Tensor& x) { return apply(kSin, {x}); }
 Tensor erf(const Tensor& x) { return apply(kErf, {x}); }
 Tensor lambert_w(const Tensor& x) { return apply(kLambertW, {x}); }

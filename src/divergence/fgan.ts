@@ -7,8 +7,7 @@
  */
 import { InvalidArgument } from "../native/errors.js"
 import { local } from "../tensor/local.js"
-import { softplus } from "../tensor/ops/composite.js"
-import { add, div, exp, log, mul, neg, sqrt, sub, tanh, wrightOmega } from "../tensor/ops/elementwise.js"
+import { add, div, exp, log, mul, neg, softplus, sqrt, sub, tanh, wrightOmega } from "../tensor/ops/elementwise.js"
 import { mean } from "../tensor/ops/reduce.js"
 import type { Tensor } from "../tensor/tensor.js"
 import { type Divergence, make, need, perSample } from "./divergence.js"

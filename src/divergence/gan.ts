@@ -3,8 +3,7 @@
  * Wasserstein critic. Both players minimise their loss; "mean" is over the batch.
  */
 import { local } from "../tensor/local.js"
-import { softplus } from "../tensor/ops/composite.js"
-import { mul, neg, relu, square, sub } from "../tensor/ops/elementwise.js"
+import { mul, neg, relu, softplus, square, sub } from "../tensor/ops/elementwise.js"
 import { mean } from "../tensor/ops/reduce.js"
 import type { Tensor } from "../tensor/tensor.js"
 import { type Divergence, type Inputs, make, need, perSample } from "./divergence.js"

@@ -44,8 +44,8 @@ interface RawAddon {
   random(op: number, dims: readonly number[], dtype: number, device: number, k0: number, k1: number, p0: number, p1: number): Handle
   /** im2col / col2im; geometry = [kh, kw, sh, sw, ph, pw, dh, dw]; imageSize = [H, W] (col2im only). */
   conv(op: number, x: Handle, geometry: readonly number[], imageSize: readonly number[] | undefined): Handle
-  /** Fused optimizer steps (adam_step): three same-shape tensors and four numbers; three new tensors. */
-  fused(op: number, x: Handle, y: Handle, z: Handle, s0: number, s1: number, s2: number, s3: number): [Handle, Handle, Handle]
+  /** Fused optimizer steps: the op's same-shape tensors (adam_step 3, adam_apply 4), four numbers; three new tensors. */
+  fused(op: number, ...operands: Array<Handle | number>): [Handle, Handle, Handle]
   fromArray(data: ArrayBufferView, dims: readonly number[], dtype: number, device: number): Handle
   toArray(x: Handle): Float32Array | Float64Array | Int32Array | Uint8Array
   item(x: Handle): number

@@ -6,11 +6,13 @@ import { native, opId } from "../native/addon.js"
 import { handleOf, Tensor } from "../tensor/tensor.js"
 
 const ADAM_STEP = opId("adam_step")
+const ADAM_APPLY = opId("adam_apply")
 
 /**
  * Adam's moments and update in one native pass (g, m, v: one shape and floating dtype):
  * m' = b1 m + (1 − b1) g, v' = b2 v + (1 − b2) g · g, u = (a m') / (√v' + b), rounded exactly as
- * `add(mul(m, b1), mul(g, 1 − b1))`, ... would be. Returns [m', v', u], three new tensors.
+ * `add(mul(m, b1), mul(g, 1 − b1))`, ... would be. Returns [m', v', u], three new tensors; given
+ * the parameters p (g's shape and dtype), [m', v', p + u] with p + u rounded as `add(p, u)`.
  */
 export const adamStep = (
   g: Tensor,
@@ -19,9 +21,11 @@ export const adamStep = (
   b1: number,
   b2: number,
   a: number,
-  b: number
+  b: number,
+  p?: Tensor
 ): [Tensor, Tensor, Tensor] => {
-  const [mh, vh, uh] = native.fused(ADAM_STEP, handleOf(g, "gradient"), handleOf(m, "first moment"),
-    handleOf(v, "second moment"), b1, b2, a, b)
-  return [Tensor.fromHandle(mh), Tensor.fromHandle(vh), Tensor.fromHandle(uh)]
+  const tensors = [handleOf(g, "gradient"), handleOf(m, "first moment"), handleOf(v, "second moment")]
+  if (p !== undefined) tensors.push(handleOf(p, "parameter"))
+  const [x, y, z] = native.fused(p === undefined ? ADAM_STEP : ADAM_APPLY, ...tensors, b1, b2, a, b)
+  return [Tensor.fromHandle(x), Tensor.fromHandle(y), Tensor.fromHandle(z)]
 }

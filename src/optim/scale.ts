@@ -8,6 +8,7 @@
 import { leaves, map, type Tree, unflatten } from "../tensor/tree.js"
 import { local } from "../tensor/local.js"
 import { zerosLike } from "../tensor/ops/creation.js"
+import type { Tensor } from "../tensor/tensor.js"
 import { add, div, maximum, mul, sqrt, sub } from "../tensor/ops/elementwise.js"
 import { adamStep } from "./fused.js"
 import { count, decayRate, flag, fraction, invalidConfig, nonNegative, positive } from "./config.js"
@@ -110,26 +111,42 @@ export const adamWith = (
   const b1 = decayRate(where, "b1", options.b1 ?? 0.9)
   const b2 = decayRate(where, "b2", options.b2 ?? 0.999)
   const eps = positive(where, "eps", options.eps ?? 1e-8)
+  // One step's scalars; `params` only for AdamW's decay.
+  const prepare = (updates: unknown, state: AdamState, params: unknown) => {
+    const c = countOf(where, state)
+    checkMatches(where, updates, state.mu)
+    checkMatches(where, updates, state.nu)
+    const t = c + 1
+    const bc1 = 1 - Math.pow(b1, t)
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t))
+    const rate = lr === undefined ? undefined : lr(c)
+    const ps = decoupledDecay === 0 ? [] : leaves(params)
+    if (decoupledDecay !== 0 && ps.length !== leaves(updates).length) throw invalidConfig(where, "weight decay needs the parameters")
+    // factor · m / (√v / s + eps) = (factor · s) · m / (√v + eps · s), s = √(1 − b2ᵗ): one op fewer.
+    const factor = rate === undefined ? 1 / bc1 : -rate / bc1
+    return { t, a: factor * bc2Sqrt, b: eps * bc2Sqrt, decay: decoupledDecay === 0 ? 0 : -rate! * decoupledDecay, ps }
+  }
+  const nextState = (state: AdamState, t: number, steps: ReadonlyArray<readonly [Tensor, Tensor, Tensor]>): AdamState =>
+    ({ count: t, mu: unflatten(state.mu, steps.map((s) => s[0])), nu: unflatten(state.nu, steps.map((s) => s[1])) })
   return {
     init: (params) => ({ count: 0, mu: zerosOf(params), nu: zerosOf(params) }),
     update: (updates, state, params) => {
-      const c = countOf(where, state)
-      checkMatches(where, updates, state.mu)
-      checkMatches(where, updates, state.nu)
-      const t = c + 1
-      const bc1 = 1 - Math.pow(b1, t)
-      const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t))
-      const rate = lr === undefined ? undefined : lr(c)
-      const factor = rate === undefined ? 1 / bc1 : -rate / bc1
+      const { t, a, b, decay, ps } = prepare(updates, state, params)
       const gs = leaves(updates), ms = leaves(state.mu), vs = leaves(state.nu)
-      const ps = decoupledDecay === 0 ? [] : leaves(params)
-      if (decoupledDecay !== 0 && ps.length !== gs.length) throw invalidConfig(where, "weight decay needs the parameters")
       return local(() => {
-        // factor · m / (√v / s + eps) = (factor · s) · m / (√v + eps · s), s = √(1 − b2ᵗ): one op fewer.
-        const steps = gs.map((g, i) => adamStep(g, ms[i]!, vs[i]!, b1, b2, factor * bc2Sqrt, eps * bc2Sqrt))
-        const m = steps.map((s) => s[0]), v = steps.map((s) => s[1]), adam = steps.map((s) => s[2])
-        const out = decoupledDecay === 0 ? adam : adam.map((u, i) => add(u, mul(ps[i]!, -rate! * decoupledDecay)))
-        return [unflatten(updates, out), { count: t, mu: unflatten(state.mu, m), nu: unflatten(state.nu, v) }] as const
+        const steps = gs.map((g, i) => adamStep(g, ms[i]!, vs[i]!, b1, b2, a, b))
+        const out = steps.map((s, i) => (decay === 0 ? s[2] : add(s[2], mul(ps[i]!, decay))))
+        return [unflatten(updates, out), nextState(state, t, steps)] as const
+      })
+    },
+    // Plain Adam with a learning rate moves the parameters inside the fused pass.
+    updateAndApply: lr === undefined || decoupledDecay !== 0 ? undefined : (updates, state, params) => {
+      const { t, a, b } = prepare(updates, state, params)
+      const gs = leaves(updates), ms = leaves(state.mu), vs = leaves(state.nu), ps = leaves(params)
+      if (ps.length !== gs.length) throw invalidConfig(where, `the parameters hold ${ps.length} tensors but the updates ${gs.length}`)
+      return local(() => {
+        const steps = gs.map((g, i) => adamStep(g, ms[i]!, vs[i]!, b1, b2, a, b, ps[i]!))
+        return [unflatten(params, steps.map((s) => s[2])), nextState(state, t, steps)] as const
       })
     }
   }

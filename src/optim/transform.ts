@@ -26,6 +26,11 @@ export interface GradientTransformation<S = unknown> {
   readonly update: <P>(updates: P, state: S, params?: P) => readonly [P, S]
   /** A projection of the parameters, applied after the updates are added. */
   readonly project?: (<P>(params: P) => P) | undefined
+  /**
+   * `update` and `applyUpdates` in one pass, where a transform has a fused kernel for it (Adam):
+   * the moved parameters (before `project`) and the next state, bit for bit what the two give.
+   */
+  readonly updateAndApply?: (<P>(updates: P, state: S, params: P) => readonly [P, S]) | undefined
 }
 
 /** What a transform without state keeps. */
@@ -43,8 +48,9 @@ export const applyUpdates = <P>(params: P, updates: P): P => zipWith(params, upd
 export const step = <P, S>(opt: GradientTransformation<S>, params: P, grads: P, state: S): { params: P; state: S } =>
   noGrad(() =>
     local(() => {
-      const [updates, next] = opt.update(grads, state, params)
-      const moved = applyUpdates(params, updates)
+      const [moved, next] = opt.updateAndApply
+        ? opt.updateAndApply(grads, state, params)
+        : ((([updates, s]) => [applyUpdates(params, updates), s] as const)(opt.update(grads, state, params)))
       return { params: opt.project ? opt.project(moved) : moved, state: next }
     })
   )

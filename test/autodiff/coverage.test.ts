@@ -70,6 +70,7 @@ const cases: Case[] = [
   { name: "logSoftmax", f: (x) => T.logSoftmax(x, 1), inputs: () => [any([2, 4], 53)] },
   { name: "softmax", f: (x) => T.softmax(x, 0), inputs: () => [any([3, 2], 54)] },
   { name: "bce with logits", f: (l) => T.binaryCrossEntropyWithLogits(l, T.tensor([0, 1, 0.3], { dtype: "float64" })), inputs: () => [any([3], 55)] },
+  { name: "bceLogits in logits and targets, broadcast", f: T.bceLogits, inputs: () => [any([2, 3], 59), U([3], 0, 1, 60)] },
   { name: "mse", f: (a, b) => T.mse(a, b), inputs: () => [any([4], 56), any([4], 57)] },
   { name: "norm", f: (x) => T.norm(x, 1), inputs: () => [any([3, 4], 58)] }
 ]

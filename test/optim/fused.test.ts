@@ -1,10 +1,12 @@
 /**
  * The fused Adam step against the unfused op sequence it replaces (the reference below is
  * adamWith's former body): the same moments and update, bit for bit, over several steps, for
- * float32 and float64, above and below the size at which the CPU kernel splits across threads.
+ * float32 and float64, above and below the size at which the CPU kernel splits across threads;
+ * and, given the parameters, the moved parameters against `add(p, u)`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { adamStep } from "../../src/optim/fused.js"
+import { adam, applyUpdates, step } from "../../src/optim/index.js"
 import { key, normal, split } from "../../src/random/index.js"
 import * as T from "../../src/tensor/index.js"
 
@@ -90,6 +92,56 @@ describe("adamStep", () => {
       expect(() => adamStep(x, x, x, 0.9, 0.999, Number.NaN, 1e-8)).toThrow(T.InvalidArgument)
       expect(() => adamStep(x, x, x, 0.9, Infinity, 1, 1e-8)).toThrow(/finite/)
       expect(() => adamStep(x, x, 42 as unknown as T.Tensor, 0.9, 0.999, 1, 1e-8)).toThrow()
+    })
+  })
+})
+
+describe("adamStep with the parameters (adam_apply)", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`gives the moments of adamStep and p + u rounded as add(p, u) (${dtype})`, () => {
+      T.local(() => {
+        const [k1, k2, k3, k4] = split(key(11), 4)
+        const shape = [3, 40000]
+        const g = normal(k1, shape, { dtype }), m = normal(k2, shape, { dtype })
+        const v = T.abs(normal(k3, shape, { dtype })), p = normal(k4, shape, { dtype })
+        const [m1, v1, moved] = adamStep(g, m, v, 0.9, 0.999, -3e-3, 1e-8, p)
+        const [m2, v2, u] = adamStep(g, m, v, 0.9, 0.999, -3e-3, 1e-8)
+        sameBits(m1, m2)
+        sameBits(v1, v2)
+        sameBits(moved, T.add(p, u))
+      })
+    })
+  }
+
+  it("makes step() with adam equal update + applyUpdates bit for bit over several steps", () => {
+    T.local(() => {
+      const opt = adam(1e-2, { b1: 0.5, b2: 0.9 })
+      expect(opt.updateAndApply).toBeDefined()
+      const [k0, k1] = split(key(5))
+      let fused = { w: normal(k0, [40, 30]), b: normal(k1, [30]) }
+      let plain = fused
+      let sf = opt.init(fused), sp = opt.init(plain)
+      for (let t = 0; t < 5; t++) {
+        const [ka, kb] = split(key(100 + t))
+        const grads = { w: normal(ka!, [40, 30]), b: normal(kb!, [30]) }
+        const next = step(opt, fused, grads, sf)
+        const [updates, state] = opt.update(grads, sp, plain)
+        const moved = applyUpdates(plain, updates)
+        sameBits(next.params.w, moved.w)
+        sameBits(next.params.b, moved.b)
+        fused = next.params
+        sf = next.state
+        plain = moved
+        sp = state
+      }
+    })
+  })
+
+  it("refuses a parameter of another shape or dtype", () => {
+    T.local(() => {
+      const x = T.zeros([2, 3])
+      expect(() => adamStep(x, x, x, 0.9, 0.999, 1, 1e-8, T.zeros([3, 2]))).toThrow(T.ShapeMismatch)
+      expect(() => adamStep(x, x, x, 0.9, 0.999, 1, 1e-8, T.zeros([2, 3], { dtype: "float64" }))).toThrow(T.DTypeMismatch)
     })
   })
 })

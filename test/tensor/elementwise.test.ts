@@ -32,6 +32,7 @@ interface UnaryCase {
 }
 
 const sigmoidRef = (x: number) => 1 / (1 + Math.exp(-x))
+const softplusRef = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))
 const unaryCases: readonly UnaryCase[] = [
   { name: "neg", op: T.neg, ref: (x) => -x, lo: -5, hi: 5 },
   { name: "exp", op: T.exp, ref: Math.exp, lo: -10, hi: 10 },
@@ -44,6 +45,7 @@ const unaryCases: readonly UnaryCase[] = [
   { name: "sign", op: T.sign, ref: Math.sign, lo: -2, hi: 2 },
   { name: "tanh", op: T.tanh, ref: Math.tanh, lo: -6, hi: 6 },
   { name: "sigmoid", op: T.sigmoid, ref: sigmoidRef, lo: -12, hi: 12 },
+  { name: "softplus", op: T.softplus, ref: softplusRef, lo: -30, hi: 30 },
   { name: "relu", op: T.relu, ref: (x) => Math.max(x, 0), lo: -3, hi: 3 },
   { name: "sin", op: T.sin, ref: Math.sin, lo: -10, hi: 10 },
   { name: "cos", op: T.cos, ref: Math.cos, lo: -10, hi: 10 },
@@ -79,10 +81,44 @@ describe("unary ops", () => {
         expectClose(T.rsqrt(t), ref((v) => 1 / Math.sqrt(v)), tol)
         expectClose(T.relu(t), ref((v) => (Number.isNaN(v) ? NaN : Math.max(v, 0))), tol)
         expectClose(T.sigmoid(t), ref(sigmoidRef), tol)
+        expectClose(T.softplus(t), ref(softplusRef), tol)
         expectClose(T.tanh(t), ref(Math.tanh), tol)
         expectClose(T.sign(t), ref(Math.sign), tol)
         expectClose(T.clamp(t, -0.5, 0.5), ref((v) => (Number.isNaN(v) ? NaN : Math.min(Math.max(v, -0.5), 0.5))), tol)
         expectClose(T.clamp(t, -Infinity, Infinity), ref((v) => v), tol)
+      }
+    }))
+
+  // The float32 kernels evaluate both in double without libm (so that they vectorise) and
+  // round once: within half an ulp of the float64 reference plus the polynomials' ~1e-11,
+  // down to the subnormal results far in the tail.
+  it("float32 softplus and sigmoid round the float64 value, over [-110, 110] step 1/64", () =>
+    T.local(() => {
+      const xs = Array.from({ length: 220 * 64 + 1 }, (_, i) => -110 + i / 64)
+      const t = T.tensor(xs, { dtype: "float32" })
+      for (const [name, op, f] of [["softplus", T.softplus, softplusRef], ["sigmoid", T.sigmoid, sigmoidRef]] as const) {
+        const got = op(t).toTypedArray()
+        xs.forEach((x, i) => {
+          const ref = f(x), ulp = Math.max(Math.abs(ref) * 2 ** -23, 2 ** -149)
+          if (!(Math.abs(got[i]! - ref) <= 0.5 * ulp * (1 + 1e-6))) expect.fail(`${name}(${x}) = ${got[i]}, reference ${ref}`)
+        })
+      }
+    }))
+
+  // softplus(l) − l·y as written cancels to 0 in float32 for l > 17 at y = 1; the op keeps
+  // the relative accuracy of log1p(e^−l) there (and of softplus at y = 0).
+  it("bceLogits at targets 0 and 1 is relatively accurate far into the tails (float32 and float64)", () =>
+    T.local(() => {
+      const ls = Array.from({ length: 161 }, (_, i) => -80 + i)
+      for (const dtype of floatTypes) {
+        const l = T.tensor(ls, { dtype }), tol = dtype === "float32" ? 1e-6 : 1e-12
+        for (const y of [0, 1]) {
+          const got = T.bceLogits(l, y).toTypedArray()
+          ls.forEach((x, i) => {
+            const ref = (y === 0 ? Math.max(x, 0) : Math.max(-x, 0)) + Math.log1p(Math.exp(-Math.abs(x)))
+            if (!(Math.abs(got[i]! - ref) <= tol * ref)) expect.fail(`${dtype} bceLogits(${x}, ${y}) = ${got[i]}, reference ${ref}`)
+          })
+        }
       }
     }))
 
@@ -112,7 +148,9 @@ const binaryCases: readonly BinaryCase[] = [
   { name: "div", op: T.div, ref: (a, b) => a / b, a: [-5, 5], b: [0.25, 4] },
   { name: "pow", op: T.pow, ref: (a, b) => a ** b, a: [0.1, 3], b: [-3, 3] },
   { name: "maximum", op: T.maximum, ref: Math.max, a: [-2, 2], b: [-2, 2] },
-  { name: "minimum", op: T.minimum, ref: Math.min, a: [-2, 2], b: [-2, 2] }
+  { name: "minimum", op: T.minimum, ref: Math.min, a: [-2, 2], b: [-2, 2] },
+  // targets below 0.9: l (1 − y) + log1p(e^−|l|) has no cancellation for the reference either
+  { name: "bceLogits", op: T.bceLogits, ref: (l, y) => Math.max(l, 0) - l * y + Math.log1p(Math.exp(-Math.abs(l))), a: [-20, 20], b: [0, 0.9] }
 ]
 
 /** A random pair of shapes that broadcast: some axes of one operand set to 1, or missing. */

@@ -4,14 +4,8 @@
  */
 import { local } from "../local.js"
 import { Tensor } from "../tensor.js"
-import { abs, exp, gt, log1p, maximum, mul, neg, sqrt, square, sub, where } from "./elementwise.js"
+import { bceLogits, exp, gt, mul, neg, softplus, sqrt, square, sub, where } from "./elementwise.js"
 import { type Axes, logsumexp, mean, sum } from "./reduce.js"
-
-/**
- * log(1 + e^x) = max(x, 0) + log1p(e^-|x|). maximum's derivative splits the tie at 0, so
- * the derivative there is exactly σ(0) = 1/2.
- */
-export const softplus = (x: Tensor): Tensor => local(() => maximum(x, 0).add(log1p(exp(neg(abs(x))))))
 
 /** log σ(x) = -softplus(-x). */
 export const logSigmoid = (x: Tensor): Tensor => local(() => neg(softplus(neg(x))))
@@ -31,7 +25,7 @@ const reduce = (x: Tensor, reduction: Reduction): Tensor =>
  * -[y log σ(l) + (1 - y) log(1 - σ(l))] = softplus(l) - y·l.
  */
 export const binaryCrossEntropyWithLogits = (logits: Tensor, targets: Tensor | number, reduction: Reduction = "mean"): Tensor =>
-  local(() => reduce(sub(softplus(logits), mul(logits, targets)), reduction))
+  local(() => reduce(bceLogits(logits, targets), reduction))
 
 /** Mean squared error (or its sum / elementwise values). */
 export const mse = (a: Tensor, b: Tensor | number, reduction: Reduction = "mean"): Tensor =>

@@ -25,6 +25,8 @@ export const sign = unary("sign")
 export const tanh = unary("tanh")
 export const sigmoid = unary("sigmoid")
 export const relu = unary("relu")
+/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), with derivative σ(x). */
+export const softplus = unary("softplus")
 export const sin = unary("sin")
 export const cos = unary("cos")
 export const erf = unary("erf")
@@ -80,6 +82,8 @@ export const lt = binary("lt")
 export const le = binary("le")
 export const gt = binary("gt")
 export const ge = binary("ge")
+/** Elementwise softplus(l) − l·y (binary cross-entropy of logit l at target y), one native op. */
+export const bceLogits = binary("bce_logits")
 
 const powTensor = binary("pow")
 /** a ** b; a constant exponent uses the faster, sign-safe powScalar. */
