@@ -9,6 +9,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
       InstanceMethod("unaryParams", &Addon::UnaryParams),
       InstanceMethod("binary", &Addon::Binary),
       InstanceMethod("where", &Addon::Where),
+      InstanceMethod("linear", &Addon::Linear),
       InstanceMethod("reduce", &Addon::Reduce),
       InstanceMethod("reshape", &Addon::Reshape),
       InstanceMethod("slice", &Addon::Slice),

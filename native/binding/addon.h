@@ -19,6 +19,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value UnaryParams(const Napi::CallbackInfo& info);
   Napi::Value Binary(const Napi::CallbackInfo& info);
   Napi::Value Where(const Napi::CallbackInfo& info);
+  Napi::Value Linear(const Napi::CallbackInfo& info);
   Napi::Value Reduce(const Napi::CallbackInfo& info);
   Napi::Value Reshape(const Napi::CallbackInfo& info);
   Napi::Value Slice(const Napi::CallbackInfo& info);

@@ -94,6 +94,12 @@ Napi::Value Addon::Where(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value Addon::Linear(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    return wrap(info.Env(), ops::linear(tensor(info, 0), tensor(info, 1), tensor(info, 2)));
+  });
+}
+
 Napi::Value Addon::Reduce(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const OpDef& op = op_arg(info, 0, static_cast<int>(Family::Reduce));

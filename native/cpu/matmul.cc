@@ -13,12 +13,12 @@ namespace {
 
 template <class T>
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c,
-          int64_t ldc) {
+          int64_t ldc, T beta) {
   auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>)
-    cblas_sgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 0.0f, c, int(ldc));
+    cblas_sgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), beta, c, int(ldc));
   else
-    cblas_dgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0, a, int(lda), b, int(ldb), 0.0, c, int(ldc));
+    cblas_dgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0, a, int(lda), b, int(ldb), beta, c, int(ldc));
 }
 
 // Below this many multiply-adds per thread a product stays on one thread.
@@ -38,7 +38,8 @@ int64_t block_edge(int64_t len, int64_t blocks, int64_t i) {
 }
 
 template <class T>
-void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
+void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out, bool accumulate) {
+  const T beta = accumulate ? T(1) : T(0);
   const int nd = out.ndim();
   const int64_t m = out.dim(nd - 2), n = out.dim(nd - 1), k = a_in.dim(a_in.ndim() - 1);
   // Make each operand readable by BLAS (a copy only for exotic strides).
@@ -65,7 +66,8 @@ void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
   const int64_t batches = numel(batch_shape);
   T* c = out.data<T>();
   if (k == 0) {
-    for (int64_t i = 0, total = out.numel(); i < total; ++i) c[i] = T(0);
+    if (!accumulate)
+      for (int64_t i = 0, total = out.numel(); i < total; ++i) c[i] = T(0);
     return;
   }
   auto batch_offsets = [&](int64_t bi, int64_t& oa, int64_t& ob) {
@@ -85,7 +87,7 @@ void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
       for (int64_t bi = lo; bi < hi; ++bi) {
         int64_t oa, ob;
         batch_offsets(bi, oa, ob);
-        gemm<T>(opa.trans, opb.trans, m, n, k, A + oa, opa.ld, B + ob, opb.ld, c + bi * m * n, n);
+        gemm<T>(opa.trans, opb.trans, m, n, k, A + oa, opa.ld, B + ob, opb.ld, c + bi * m * n, n, beta);
       }
     });
     return;
@@ -101,17 +103,17 @@ void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
       const int64_t lo = block_edge(len, blocks, blk), hi = block_edge(len, blocks, blk + 1);
       if (split_rows) {
         const T* a0 = A + (opa.trans ? lo : lo * opa.ld);
-        gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n);
+        gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n, beta);
       } else {
         const T* b0 = B + (opb.trans ? lo * opb.ld : lo);
-        gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n);
+        gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n, beta);
       }
     }
   });
 }
 
-void matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
-  dispatch_float(a.dtype(), [&](auto zero) { matmul_typed<decltype(zero)>(a, b, out); });
+void matmul(const Tensor& a, const Tensor& b, const Tensor& out, bool accumulate) {
+  dispatch_float(a.dtype(), [&](auto zero) { matmul_typed<decltype(zero)>(a, b, out, accumulate); });
 }
 
 struct BlasInit {

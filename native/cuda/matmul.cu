@@ -38,7 +38,7 @@ constexpr int kTile = 16;
 // out[bi] (m x n, contiguous) = a[bi] (m x k, strides sam, sak) @ b[bi] (k x n, strides sbk, sbn).
 template <class T>
 __global__ void tiled_gemm(const T* a, const T* b, T* out, Geometry<2> batch, int64_t batches, int64_t m, int64_t n,
-                           int64_t k, int64_t sam, int64_t sak, int64_t sbk, int64_t sbn) {
+                           int64_t k, int64_t sam, int64_t sak, int64_t sbk, int64_t sbn, bool accumulate) {
   __shared__ T as[kTile][kTile];
   __shared__ T bs[kTile][kTile];
   const int tx = threadIdx.x, ty = threadIdx.y;
@@ -56,12 +56,16 @@ __global__ void tiled_gemm(const T* a, const T* b, T* out, Geometry<2> batch, in
       for (int j = 0; j < kTile; ++j) acc += as[ty][j] * bs[j][tx];
       __syncthreads();
     }
-    if (row < m && col < n) out[bi * m * n + row * n + col] = acc;
+    if (row < m && col < n) {
+      T& o = out[bi * m * n + row * n + col];
+      o = accumulate ? o + acc : acc;
+    }
   }
 }
 
 template <class T>
-void tiled(const Tensor& a, const Tensor& b, const Tensor& out, const Batch& bt, int64_t m, int64_t n, int64_t k) {
+void tiled(const Tensor& a, const Tensor& b, const Tensor& out, const Batch& bt, int64_t m, int64_t n, int64_t k,
+           bool accumulate) {
   const int ra = a.ndim(), rb = b.ndim();
   const dim3 block(kTile, kTile);
   const dim3 grid(static_cast<unsigned>((n + kTile - 1) / kTile), static_cast<unsigned>((m + kTile - 1) / kTile),
@@ -69,7 +73,7 @@ void tiled(const Tensor& a, const Tensor& b, const Tensor& out, const Batch& bt,
   DV_CHECK(grid.y <= 65535, ErrorCode::InvalidArgument, "matmul: ", m, " rows are too many for the tiled kernel");
   tiled_gemm<T><<<grid, block, 0, stream_for(out.device())>>>(a.data<T>(), b.data<T>(), out.data<T>(), bt.geo, bt.count, m,
                                                               n, k, a.strides()[ra - 2], a.strides()[ra - 1],
-                                                              b.strides()[rb - 2], b.strides()[rb - 1]);
+                                                              b.strides()[rb - 2], b.strides()[rb - 1], accumulate);
   check_launch("matmul");
 }
 
@@ -97,8 +101,8 @@ cublasHandle_t handle_for(Device d) {
 // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: cuBLAS gets B first.
 template <class T>
 void blas(cublasHandle_t h, const Operand& oa, const Operand& ob, int64_t m, int64_t n, int64_t k, const T* a,
-          int64_t stride_a, const T* b, int64_t stride_b, T* c, int64_t batches) {
-  const T one = 1, zero = 0;
+          int64_t stride_a, const T* b, int64_t stride_b, T* c, int64_t batches, bool accumulate) {
+  const T one = 1, zero = accumulate ? 1 : 0;
   const cublasOperation_t ta = ob.trans ? CUBLAS_OP_T : CUBLAS_OP_N, tb = oa.trans ? CUBLAS_OP_T : CUBLAS_OP_N;
   if constexpr (std::is_same_v<T, float>)
     check_blas(cublasSgemmStridedBatched(h, ta, tb, int(n), int(m), int(k), &one, b, int(ob.ld), stride_b, a,
@@ -118,7 +122,8 @@ Tensor dense(const Tensor& t) {
 }
 
 template <class T>
-bool try_blas(const Tensor& a_in, const Tensor& b_in, const Tensor& out, int64_t m, int64_t n, int64_t k) {
+bool try_blas(const Tensor& a_in, const Tensor& b_in, const Tensor& out, int64_t m, int64_t n, int64_t k,
+              bool accumulate) {
   constexpr int64_t kIntMax = 0x7fffffff;
   if (m > kIntMax || n > kIntMax || k > kIntMax) return false;
   Tensor a = a_in, b = b_in;
@@ -132,7 +137,7 @@ bool try_blas(const Tensor& a_in, const Tensor& b_in, const Tensor& out, int64_t
   if (bt.geo.nd == 1 && bt.count <= kIntMax) {  // one stride per operand (0 where broadcast)
     const bool scalar_batch = bt.shape.n == 0 || bt.count == 1;
     blas<T>(h, oa, ob, m, n, k, a.data<T>(), scalar_batch ? 0 : bt.geo.stride[0][0], b.data<T>(),
-            scalar_batch ? 0 : bt.geo.stride[1][0], out.data<T>(), bt.count);
+            scalar_batch ? 0 : bt.geo.stride[1][0], out.data<T>(), bt.count, accumulate);
     return true;
   }
   std::vector<int64_t> oa_off(static_cast<size_t>(bt.count)), ob_off(oa_off.size());
@@ -143,29 +148,29 @@ bool try_blas(const Tensor& a_in, const Tensor& b_in, const Tensor& out, int64_t
       i /= bt.geo.size[d];
       x += r * bt.geo.stride[0][d], y += r * bt.geo.stride[1][d];
     }
-    blas<T>(h, oa, ob, m, n, k, a.data<T>() + x, 0, b.data<T>() + y, 0, out.data<T>() + bi * m * n, 1);
+    blas<T>(h, oa, ob, m, n, k, a.data<T>() + x, 0, b.data<T>() + y, 0, out.data<T>() + bi * m * n, 1, accumulate);
   }
   return true;
 }
 #endif
 
 template <class T>
-void matmul_typed(const Tensor& a, const Tensor& b, const Tensor& out) {
+void matmul_typed(const Tensor& a, const Tensor& b, const Tensor& out, bool accumulate) {
   const int nd = out.ndim();
   const int64_t m = out.dim(nd - 2), n = out.dim(nd - 1), k = a.dim(a.ndim() - 1);
   if (out.numel() == 0) return;
   if (k == 0) {
-    check(cudaMemsetAsync(out.raw(), 0, out.nbytes(), stream_for(out.device())), "matmul");
+    if (!accumulate) check(cudaMemsetAsync(out.raw(), 0, out.nbytes(), stream_for(out.device())), "matmul");
     return;
   }
 #ifdef DIVERGE_CUBLAS
-  if (try_blas<T>(a, b, out, m, n, k)) return;
+  if (try_blas<T>(a, b, out, m, n, k, accumulate)) return;
 #endif
-  tiled<T>(a, b, out, batch_of(a, b, out), m, n, k);
+  tiled<T>(a, b, out, batch_of(a, b, out), m, n, k, accumulate);
 }
 
-void matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
-  dispatch_float(a.dtype(), [&](auto zero) { matmul_typed<decltype(zero)>(a, b, out); });
+void matmul(const Tensor& a, const Tensor& b, const Tensor& out, bool accumulate) {
+  dispatch_float(a.dtype(), [&](auto zero) { matmul_typed<decltype(zero)>(a, b, out, accumulate); });
 }
 
 BackendRegistrar reg(DeviceKind::CUDA, [](Backend& b) { b.matmul = matmul; });

@@ -53,7 +53,8 @@ struct Backend {
   void (*reduce)(ReduceOp op, const Tensor& x, const Tensor& out, uint32_t axes) = nullptr;
 
   // out[..., m, n] = a[..., m, k] @ b[..., k, n], batch dimensions broadcast.
-  void (*matmul)(const Tensor& a, const Tensor& b, const Tensor& out) = nullptr;
+  // out = a @ b, or out += a @ b with `accumulate` (out then holds the starting values).
+  void (*matmul)(const Tensor& a, const Tensor& b, const Tensor& out, bool accumulate) = nullptr;
 
   // Indexing along `axis`. idx is int32, contiguous.
   void (*index_select)(const Tensor& x, int axis, const Tensor& idx, const Tensor& out) = nullptr;

@@ -136,6 +136,7 @@ Tensor maximum(const Tensor& a, const Tensor& b) { return apply(kMaximum, {a, b}
 Tensor minimum(const Tensor& a, const Tensor& b) { return apply(kMinimum, {a, b}); }
 Tensor mask_positive(const Tensor& g, const Tensor& x) { return apply(kMaskPositive, {g, x}); }
 Tensor sigmoid_sub(const Tensor& l, const Tensor& y) { return apply(kSigmoidSub, {l, y}); }
+Tensor bce_logits(const Tensor& l, const Tensor& y) { return apply(kBceLogits, {l, y}); }
 Tensor add(const Tensor& a, double b) { return add(a, scalar_like(a, b)); }
 Tensor mul(const Tensor& a, double b) { return mul(a, scalar_like(a, b)); }
 Tensor rsub(const Tensor& a, double b) { return sub(scalar_like(a, b), a); }

@@ -39,6 +39,7 @@ enum class Family : uint8_t {
   Conv,         // (x, [kh, kw, sh, sw, ph, pw, dh, dw], [H, W]?)   im2col, col2im
   Fused,        // (x, y, z[, w], s0, s1, s2, s3)   adam_step, adam_apply (result [3, numel]: a row per output)
   Internal,     // only reached from C++ (VJP helpers)
+  Linear,       // (x, w, b)   x @ w + b
 };
 
 // The output's geometry, as the shape rule computes it.

@@ -37,7 +37,8 @@ Tensor pow(const Tensor& a, const Tensor& b);
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor mask_positive(const Tensor& g, const Tensor& x);  // x > 0 ? g : 0
-Tensor sigmoid_sub(const Tensor& l, const Tensor& y);
+Tensor sigmoid_sub(const Tensor& l, const Tensor& y);  // sigmoid(l) - y
+Tensor bce_logits(const Tensor& l, const Tensor& y);   // softplus(l) - l y
 Tensor add(const Tensor& a, double b);
 Tensor mul(const Tensor& a, double b);
 Tensor rsub(const Tensor& a, double b);  // b - a
@@ -59,6 +60,7 @@ Tensor logsumexp(const Tensor& x, uint32_t axes, bool keepdims);
 uint32_t all_axes(int ndim);
 
 Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);  // x @ w + b, b: [n]
 
 // Views and copies.
 Tensor reshape(const Tensor& x, const Shape& shape);

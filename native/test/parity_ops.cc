@@ -24,7 +24,8 @@ DV_TEST(unary_ops) {
   const std::pair<const char*, UnaryFn> any[] = {
       {"neg", ops::neg},   {"exp", ops::exp},         {"expm1", ops::expm1},   {"abs", ops::abs},
       {"sign", ops::sign}, {"tanh", ops::tanh},       {"sigmoid", ops::sigmoid}, {"relu", ops::relu},
-      {"sin", ops::sin},   {"cos", ops::cos},         {"erf", ops::erf},       {"wright_omega", ops::wright_omega}};
+      {"sin", ops::sin},   {"cos", ops::cos},         {"erf", ops::erf},       {"wright_omega", ops::wright_omega},
+      {"softplus", ops::softplus}};
   const std::pair<const char*, UnaryFn> positive[] = {{"log", ops::log},     {"log1p", ops::log1p},
                                                       {"sqrt", ops::sqrt},   {"rsqrt", ops::rsqrt},
                                                       {"lambert_w", ops::lambert_w}};
@@ -45,7 +46,8 @@ DV_TEST(binary_ops_broadcast) {
   const std::pair<const char*, BinaryFn> arith[] = {{"add", ops::add},         {"sub", ops::sub},
                                                     {"mul", ops::mul},         {"div", ops::div},
                                                     {"maximum", ops::maximum}, {"minimum", ops::minimum},
-                                                    {"mask_positive", ops::mask_positive}};
+                                                    {"mask_positive", ops::mask_positive}, {"sigmoid_sub", ops::sigmoid_sub},
+                                                    {"bce_logits", ops::bce_logits}};
   const std::pair<const char*, BinaryFn> compare[] = {{"eq", ops::eq}, {"ne", ops::ne}, {"lt", ops::lt},
                                                       {"le", ops::le}, {"gt", ops::gt}, {"ge", ops::ge}};
   for (DType t : kFloats) {
@@ -140,6 +142,11 @@ DV_TEST(matmul_batched_broadcast_transposed) {
     check("transposed b", uniform(Shape{21, 40}, t, 20), ops::transpose_last(uniform(Shape{30, 40}, t, 21)));
     check("permuted batch", ops::permute(uniform(Shape{5, 4, 3}, t, 22), Dims{1, 0, 2}), uniform(Shape{4, 3, 2}, t, 23));
     check("k = 0", uniform(Shape{3, 0}, t, 24), uniform(Shape{0, 4}, t, 25));
+    // linear: the bias is the starting value of the accumulation (cuBLAS beta = 1, or the tiled kernel's add)
+    const Tensor x = uniform(Shape{2, 9, 30}, t, 26), w = uniform(Shape{30, 11}, t, 27), b = uniform(Shape{11}, t, 28);
+    expect_close(std::string("linear ") + dtype_name(t), ops::linear(on(x, gpu()), on(w, gpu()), on(b, gpu())),
+                 ops::add(ops::matmul(ops::cast(x, DType::F64), ops::cast(w, DType::F64)), ops::cast(b, DType::F64)),
+                 tol, tol);
   }
 }
 

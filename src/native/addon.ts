@@ -33,6 +33,8 @@ interface RawAddon {
   unaryParams(op: number, x: Handle, p0: number, p1: number): Handle
   binary(op: number, a: Handle | number, b: Handle | number, scalarFlags: number): Handle
   where(cond: Handle, a: Handle, b: Handle): Handle
+  /** x @ w + b with b of shape [n] (the bias starts the product's accumulation). */
+  linear(x: Handle, w: Handle, b: Handle): Handle
   reduce(op: number, x: Handle, axes: number, keepdims: boolean): Handle
   reshape(op: number, x: Handle, dims: readonly number[]): Handle
   slice(x: Handle, axis: number, start: number, stop: number, step: number): Handle
@@ -103,7 +105,7 @@ const guard = (f: AnyFn, arity: number): unknown => {
 }
 
 const declaredArity: Record<keyof RawAddon, number> = {
-  opTable: 0, unary: 2, unaryParams: 4, binary: 4, where: 3, reduce: 4, reshape: 3, slice: 5, cast: 2, concat: 2,
+  opTable: 0, unary: 2, unaryParams: 4, binary: 4, where: 3, linear: 3, reduce: 4, reshape: 3, slice: 5, cast: 2, concat: 2,
   indexSelect: 4, indexAdd: 5, create: 6, random: 8, conv: 4, fused: 8, fromArray: 4, toArray: 1, item: 1, meta: 1, dispose: 1, disposeMany: 1,
   stats: 1, emptyCache: 1, toDevice: 2, devices: 0, setNumThreads: 1, numThreads: 0, setRequiresGrad: 2, detach: 1, gradients: 5,
   setGradEnabled: 1, transport: 5

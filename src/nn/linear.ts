@@ -1,8 +1,7 @@
 /** Affine layers: Linear, Maxout, and the MLP builder. */
 import { split } from "../random/index.js"
 import { local } from "../tensor/local.js"
-import { add } from "../tensor/ops/elementwise.js"
-import { matmul } from "../tensor/ops/linalg.js"
+import { affine, matmul } from "../tensor/ops/linalg.js"
 import { max } from "../tensor/ops/reduce.js"
 import { reshape } from "../tensor/ops/shape.js"
 import { InvalidArgument } from "../native/errors.js"
@@ -43,7 +42,7 @@ export const linear = (inFeatures: number, outFeatures: number, options: LinearO
       const weight = weightInit(kw!, [inFeatures, outFeatures], fans, o)
       return withBias ? { weight, bias: biasInit(kb!, [outFeatures], fans, o) } : { weight }
     },
-    (p, x) => local(() => (p.bias === undefined ? matmul(x, p.weight) : add(matmul(x, p.weight), p.bias)))
+    (p, x) => (p.bias === undefined ? matmul(x, p.weight) : affine(x, p.weight, p.bias))
   )
 }
 

@@ -48,6 +48,7 @@ const cases: Case[] = [
   { name: "matmul batched broadcast", f: T.matmul, inputs: () => [any([2, 1, 3, 4], 28), any([3, 4, 2], 29)] },
   { name: "matmul transposed views", f: (a, b) => T.matmul(T.transpose(a), T.transpose(b)), inputs: () => [any([4, 3], 30), any([2, 4], 31)] },
   { name: "matmul vector", f: (a, b) => T.matmul(a, b), inputs: () => [any([4], 32), any([4, 3], 33)] },
+  { name: "affine batched, transposed w", f: (x, w, b) => T.affine(x, T.transpose(w), b), inputs: () => [any([2, 3, 4], 61), any([5, 4], 62), any([5], 63)] },
   // views and copies
   { name: "reshape", f: (x) => T.mul(T.reshape(x, [3, -1]), T.reshape(x, [3, 4])), inputs: () => [any([2, 6], 34)] },
   { name: "permute", f: (x) => T.exp(T.permute(x, [2, 0, 1])), inputs: () => [any([2, 3, 2], 35)] },

@@ -118,6 +118,7 @@ const entries: Record<string, Entry> = {
     return [f.op(2), flags === 1 ? num() : f.handle(), flags === 2 ? num() : f.handle(), flags]
   },
   where: (f) => [f.handle(), f.handle(), f.handle()],
+  linear: (f) => [f.handle(), f.handle(), f.handle()],
   reduce: (f) => [f.op(4), f.handle(), f.maybe(() => f.rng.pick([-1, f.rng.int(0, 15), 256])), f.maybe(() => f.rng.bool(), 0.1)],
   reshape: (f) => [f.op(5), f.handle(), f.dims()],
   slice: (f) => [f.handle(), f.maybe(() => f.rng.int(-3, 3)), f.maybe(() => f.rng.int(-5, 5)), f.maybe(() => f.rng.int(-5, 5)), f.maybe(() => f.rng.int(0, 3))],
@@ -155,7 +156,7 @@ const entries: Record<string, Entry> = {
   }
 }
 
-const returnsHandle = new Set(["unary", "unaryParams", "binary", "where", "reduce", "reshape", "slice", "cast", "concat", "indexSelect", "indexAdd", "create", "fromArray", "detach"])
+const returnsHandle = new Set(["unary", "unaryParams", "binary", "where", "linear", "reduce", "reshape", "slice", "cast", "concat", "indexSelect", "indexAdd", "create", "fromArray", "detach"])
 
 /** Keeps a new handle for later calls if it is small; disposes it at once otherwise. */
 const adopt = (f: Fuzzer, h: number) => {

@@ -23,6 +23,11 @@ describe("matmul and the thread count", () => {
           const one = bits(T.matmul(a, b))
           T.setNumThreads(2)
           expect(bits(T.matmul(a, b)).equals(one), `shape ${s.join("x")}`).toBe(true)
+          const bias = U([n], -1, 1, 3, "float32")
+          T.setNumThreads(1)
+          const affineOne = bits(T.affine(a, b, bias))
+          T.setNumThreads(2)
+          expect(bits(T.affine(a, b, bias)).equals(affineOne), `affine ${s.join("x")}`).toBe(true)
         }
       } finally {
         T.setNumThreads(previous)

@@ -155,3 +155,36 @@ describe("matmul", () => {
       expect(() => T.matmul(T.ones([2, 3], { dtype: "int32" }), T.ones([3, 2], { dtype: "int32" }))).toThrow(err("DTypeMismatch"))
     }))
 })
+
+describe("affine (x @ w + b, the bias accumulated into by BLAS)", () => {
+  for (const dtype of floatTypes)
+    it(`matches the float64 product plus the bias: 2-D, batched x, transposed w, and a strided bias (${dtype})`, () =>
+      T.local(() => {
+        const rng = new Rng(dtype === "float32" ? 0x9101 : 0x9102)
+        const gen = () => rng.uniform(-1, 1)
+        for (let trial = 0; trial < 12; trial++) {
+          const k = rng.int(1, 9), n = rng.int(1, 7)
+          const X = operand(rng, [...rng.shape(0, 2, 1, 3), rng.int(1, 7), k], dtype, layouts[trial % 4]!, gen)
+          const W = operand(rng, [k, n], dtype, layouts[(trial + 1) % 4]!, gen)
+          const B = operand(rng, [n], dtype, trial % 2 === 0 ? "contiguous" : "stepped", gen)
+          const { value, scale } = matmulRef(X.ref, W.ref)
+          const withBias = { shape: value.shape, data: value.data.map((v, i) => v + B.ref.data[i % n]!) }
+          const biasScale = scale.map((s, i) => s + Math.abs(B.ref.data[i % n]!))
+          expectClose(T.affine(X.t, W.t, B.t), withBias, rtol(dtype), biasScale, `[${X.ref.shape}] @ [${W.ref.shape}] + [${n}]`)
+        }
+        // k = 0: the bias alone; a 1-D x: the vector rule of matmul
+        const b = T.tensor([1, 2, 3], { dtype })
+        expect(Array.from(T.affine(T.ones([2, 0], { dtype }), T.ones([0, 3], { dtype }), b).toTypedArray())).toEqual([1, 2, 3, 1, 2, 3])
+        expect(Array.from(T.affine(T.ones([2], { dtype }), T.ones([2, 3], { dtype }), b).toTypedArray())).toEqual([3, 4, 5])
+      }))
+
+  it("refuses a bias of the wrong shape or dtype with typed errors naming linear", () =>
+    T.local(() => {
+      const err = (tag: string) => expect.objectContaining({ _tag: tag, message: expect.stringContaining("linear") })
+      const x = T.ones([4, 3]), w = T.ones([3, 2])
+      expect(() => T.affine(x, w, T.ones([3]))).toThrow(err("ShapeMismatch"))
+      expect(() => T.affine(x, w, T.ones([1, 2]))).toThrow(err("ShapeMismatch"))
+      expect(() => T.affine(x, w, T.ones([2], { dtype: "float64" }))).toThrow(err("DTypeMismatch"))
+      expect(() => T.affine(x, T.ones([4, 2]), T.ones([2]))).toThrow(expect.objectContaining({ _tag: "ShapeMismatch" }))
+    }))
+})

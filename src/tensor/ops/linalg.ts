@@ -4,6 +4,7 @@ import { native, opId } from "../../native/addon.js"
 import { InvalidArgument } from "../../native/errors.js"
 import { local } from "../local.js"
 import { handleOf, Tensor } from "../tensor.js"
+import { add } from "./elementwise.js"
 import { reshape, squeeze, unsqueeze } from "./shape.js"
 
 const MATMUL = opId("matmul")
@@ -30,6 +31,15 @@ export const matmul: {
     return out
   })
 })
+
+/**
+ * x @ w + b with a bias b of shape [n]: one native op whose bias is the starting value of
+ * BLAS's accumulation (no separate pass to add it). A 1-D x is matmul then add.
+ */
+export const affine = (x: Tensor, w: Tensor, b: Tensor): Tensor =>
+  x instanceof Tensor && x.ndim >= 2 && w instanceof Tensor && w.ndim >= 2
+    ? Tensor.fromHandle(native.linear(handleOf(x), handleOf(w), handleOf(b, "bias")))
+    : local(() => add(matmul(x, w), b))
 
 /** The outer product of two vectors. */
 export const outer = (a: Tensor, b: Tensor): Tensor =>
