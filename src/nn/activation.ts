@@ -1,7 +1,6 @@
 /** Activations as parameter-free layers (and as plain functions). */
 import { local } from "../tensor/local.js"
-import { softplus as softplusFn } from "../tensor/ops/elementwise.js"
-import { add, erf, expm1, gt, minimum, mul, relu as reluFn, sigmoid as sigmoidFn, tanh as tanhFn, where } from "../tensor/ops/elementwise.js"
+import { add, erf, expm1, gt, minimum, mul, relu as reluFn, sigmoid as sigmoidFn, softplus as softplusFn, tanh as tanhFn, where } from "../tensor/ops/elementwise.js"
 import type { Tensor } from "../tensor/tensor.js"
 import { fn } from "./layer.js"
 

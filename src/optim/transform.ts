@@ -39,6 +39,11 @@ export type EmptyState = null
 /** params + updates, leaf by leaf (non-tensor leaves of params pass through). */
 export const applyUpdates = <P>(params: P, updates: P): P => zipWith(params, updates, (p, u) => add(p, u))
 
+const updateThenApply = <P, S>(opt: GradientTransformation<S>, params: P, grads: P, state: S): readonly [P, S] => {
+  const [updates, next] = opt.update(grads, state, params)
+  return [applyUpdates(params, updates), next]
+}
+
 /**
  * One optimizer step: transform the gradients, add them to the parameters, project. Runs
  * without recording a graph (as torch.optim's step); to differentiate through an update (e.g.
@@ -48,9 +53,7 @@ export const applyUpdates = <P>(params: P, updates: P): P => zipWith(params, upd
 export const step = <P, S>(opt: GradientTransformation<S>, params: P, grads: P, state: S): { params: P; state: S } =>
   noGrad(() =>
     local(() => {
-      const [moved, next] = opt.updateAndApply
-        ? opt.updateAndApply(grads, state, params)
-        : ((([updates, s]) => [applyUpdates(params, updates), s] as const)(opt.update(grads, state, params)))
+      const [moved, next] = opt.updateAndApply ? opt.updateAndApply(grads, state, params) : updateThenApply(opt, params, grads, state)
       return { params: opt.project ? opt.project(moved) : moved, state: next }
     })
   )

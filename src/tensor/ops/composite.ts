@@ -4,7 +4,7 @@
  */
 import { local } from "../local.js"
 import { Tensor } from "../tensor.js"
-import { bceLogits, exp, gt, mul, neg, softplus, sqrt, square, sub, where } from "./elementwise.js"
+import { bceLogits, exp, gt, neg, softplus, sqrt, square, sub, where } from "./elementwise.js"
 import { type Axes, logsumexp, mean, sum } from "./reduce.js"
 
 /** log σ(x) = -softplus(-x). */
