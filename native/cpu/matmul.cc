@@ -7,13 +7,24 @@
 #include "../kernels/backend.h"
 #include "../kernels/gemm_layout.h"
 #include "parallel.h"
+#include "sgemm.h"
 
 namespace dv::cpu {
 namespace {
 
+// Float32 products at least this wide go to diverge's own kernel where the build has it
+// (sgemm.h); narrower ones waste most of its 32-column panels and stay with OpenBLAS.
+constexpr int64_t kOwnMinColumns = 8;
+
 template <class T>
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c,
-          int64_t ldc, T beta) {
+          int64_t ldc, T beta, bool own) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (own) {
+      own_sgemm(m, n, k, a, ta ? 1 : lda, ta ? lda : 1, b, tb ? 1 : ldb, tb ? ldb : 1, c, ldc, beta != 0.0f);
+      return;
+    }
+  }
   auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>)
     cblas_sgemm(CblasRowMajor, TA, TB, int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), beta, c, int(ldc));
@@ -40,6 +51,8 @@ int64_t block_edge(int64_t len, int64_t blocks, int64_t i) {
 template <class T>
 void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out, bool accumulate) {
   const T beta = accumulate ? T(1) : T(0);
+  // Chosen from the whole product's shape, so that its blocks all take the same kernel.
+  const bool own = std::is_same_v<T, float> && own_sgemm_available() && out.dim(out.ndim() - 1) >= kOwnMinColumns;
   const int nd = out.ndim();
   const int64_t m = out.dim(nd - 2), n = out.dim(nd - 1), k = a_in.dim(a_in.ndim() - 1);
   // Make each operand readable by BLAS (a copy only for exotic strides).
@@ -87,7 +100,7 @@ void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out, boo
       for (int64_t bi = lo; bi < hi; ++bi) {
         int64_t oa, ob;
         batch_offsets(bi, oa, ob);
-        gemm<T>(opa.trans, opb.trans, m, n, k, A + oa, opa.ld, B + ob, opb.ld, c + bi * m * n, n, beta);
+        gemm<T>(opa.trans, opb.trans, m, n, k, A + oa, opa.ld, B + ob, opb.ld, c + bi * m * n, n, beta, own);
       }
     });
     return;
@@ -103,10 +116,10 @@ void matmul_typed(const Tensor& a_in, const Tensor& b_in, const Tensor& out, boo
       const int64_t lo = block_edge(len, blocks, blk), hi = block_edge(len, blocks, blk + 1);
       if (split_rows) {
         const T* a0 = A + (opa.trans ? lo : lo * opa.ld);
-        gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n, beta);
+        gemm<T>(opa.trans, opb.trans, hi - lo, n, k, a0, opa.ld, B, opb.ld, c + lo * n, n, beta, own);
       } else {
         const T* b0 = B + (opb.trans ? lo * opb.ld : lo);
-        gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n, beta);
+        gemm<T>(opa.trans, opb.trans, m, hi - lo, k, A, opa.ld, b0, opb.ld, c + lo, n, beta, own);
       }
     }
   });
@@ -123,7 +136,8 @@ struct BlasInit {
 // OpenBLAS picks its kernels for the CPU at load time; results are bit-identical only between
 // machines where it picks the same ones, so manifests and weight files record this line.
 const char* describe_blas() {
-  static const std::string line = std::string(openblas_get_config()) + "; core " + openblas_get_corename();
+  static const std::string line = std::string(openblas_get_config()) + "; core " + openblas_get_corename() +
+                                  (own_sgemm_available() ? "; float32 products: diverge AVX-512 kernel" : "");
   return line.c_str();
 }
 

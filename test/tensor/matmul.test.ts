@@ -156,6 +156,31 @@ describe("matmul", () => {
     }))
 })
 
+// On AVX-512 builds float32 products of 8 or more columns run diverge's own kernel (the CPU
+// backend's detail says so): 32-column panels with masked edges, 8-row tiles, and k packed
+// 1024 at a time. Shapes here straddle each of those edges. Each element is a chain of k
+// fused multiply-adds, so the bound is the recursive-summation one, k·2⁻²⁴·Σ|a b|.
+describe("float32 products across the kernel's panel, tile and depth edges", () => {
+  it("agree with float64 within k·2⁻²⁴·Σ|a b| in every layout, and accumulate onto a bias", () =>
+    T.local(() => {
+      const rng = new Rng(0x9201)
+      const gen = () => rng.uniform(-1, 1)
+      for (const [m, k, n] of [[13, 1100, 47], [8, 2049, 32], [1, 300, 8], [17, 5, 33], [64, 1024, 16], [9, 3, 100]] as const) {
+        for (let layout = 0; layout < 4; layout++) {
+          const A = operand(rng, [m, k], "float32", layouts[layout]!, gen)
+          const B = operand(rng, [k, n], "float32", layouts[(layout + 1) % 4]!, gen)
+          const { value, scale } = matmulRef(A.ref, B.ref)
+          const tol = k * 2 ** -24
+          expectClose(T.matmul(A.t, B.t), value, tol, scale, `[${m},${k}] @ [${k},${n}] ${layouts[layout]}`)
+          const bias = operand(rng, [n], "float32", "contiguous", gen)
+          const withBias = { shape: value.shape, data: value.data.map((v, i) => v + bias.ref.data[i % n]!) }
+          const biasScale = scale.map((s, i) => s + Math.abs(bias.ref.data[i % n]!))
+          expectClose(T.affine(A.t, B.t, bias.t), withBias, tol + 2 ** -24, biasScale, `affine [${m},${k}] @ [${k},${n}]`)
+        }
+      }
+    }))
+})
+
 describe("affine (x @ w + b, the bias accumulated into by BLAS)", () => {
   for (const dtype of floatTypes)
     it(`matches the float64 product plus the bias: 2-D, batched x, transposed w, and a strided bias (${dtype})`, () =>
