@@ -15,7 +15,6 @@
  */
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Data, Effect } from "effect"
@@ -64,7 +63,7 @@ export interface MnistSource {
 }
 
 const defaultCacheDir = (): string => fileURLToPath(new URL("../../.cache/mnist/", import.meta.url))
-const defaultPackageDir = (): string => path.dirname(createRequire(import.meta.url).resolve("mnist/package.json"))
+const defaultPackageDir = (): string => path.dirname(fileURLToPath(import.meta.resolve("mnist/package.json")))
 
 const unavailable = (message: string) => new MnistUnavailable({ message: `MNIST: ${message}` })
 

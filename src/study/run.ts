@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import { join } from "node:path"
 import { Clock, Effect, FileSystem, Schema } from "effect"
 import { combineSinks, imageDirSink, jsonLinesSink, tensorBoardSink } from "../metrics/sink.js"
@@ -49,10 +48,9 @@ export interface RunResult {
   readonly manifest: Manifest
 }
 
-const require = createRequire(import.meta.url)
 const packageVersion = (name: string): string => {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version
+    return (JSON.parse(fs.readFileSync(new URL(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version
   } catch {
     return "unknown"
   }
