@@ -23,19 +23,10 @@ void unary_typed(const Tensor& x, const Tensor& out, T p0, T p1) {
   });
 }
 
-// One instantiation of the loop per op code, built from the enum (no list to keep in sync).
-template <class T, size_t... Ops>
-void unary_dispatch(UnaryOp op, const Tensor& x, const Tensor& out, T p0, T p1, std::index_sequence<Ops...>) {
-  using Fn = void (*)(const Tensor&, const Tensor&, T, T);
-  static constexpr Fn table[] = {&unary_typed<T, static_cast<UnaryOp>(Ops)>...};
-  if (static_cast<size_t>(op) >= sizeof...(Ops)) fail(ErrorCode::Internal, "unknown unary op");
-  table[static_cast<size_t>(op)](x, out, p0, p1);
-}
-
 void unary(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) {
   dispatch_float(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    unary_dispatch<T>(op, x, out, T(p0), T(p1), std::make_index_sequence<static_cast<size_t>(UnaryOp::Count)>{});
+    with_op_code<UnaryOp, 0, kUnaryOps>(op, [&](auto code) { unary_typed<T, code>(x, out, T(p0), T(p1)); });
   });
 }
 
@@ -59,35 +50,21 @@ void binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
   });
 }
 
-template <class T>
-void arithmetic_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
-  switch (op) {
-#define DV_CASE(name) \
-  case BinaryOp::name: return binary_loop<T, T>(a, b, out, [](T x, T y) { return apply_binary<T>(BinaryOp::name, x, y); });
-    DV_CASE(Add) DV_CASE(Sub) DV_CASE(Mul) DV_CASE(Div) DV_CASE(Pow) DV_CASE(Maximum) DV_CASE(Minimum)
-    DV_CASE(MaskPositive) DV_CASE(BceLogits) DV_CASE(SigmoidSub)
-#undef DV_CASE
-    default: fail(ErrorCode::Internal, "unknown binary op");
-  }
-}
-
-template <class T>
-void compare_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
-  switch (op) {
-#define DV_CASE(name) \
-  case BinaryOp::name:  \
-    return binary_loop<T, uint8_t>(a, b, out, [](T x, T y) { return apply_compare<T>(BinaryOp::name, x, y); });
-    DV_CASE(Eq) DV_CASE(Ne) DV_CASE(Lt) DV_CASE(Le) DV_CASE(Gt) DV_CASE(Ge)
-#undef DV_CASE
-    default: fail(ErrorCode::Internal, "unknown comparison");
-  }
-}
-
 void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   if (math::is_comparison(op)) {
-    dispatch_all(a.dtype(), [&](auto zero) { compare_dispatch<decltype(zero)>(op, a, b, out); });
+    dispatch_all(a.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      with_op_code<BinaryOp, kFirstCompare, kBinaryOps>(op, [&](auto code) {
+        binary_loop<T, uint8_t>(a, b, out, [](T x, T y) { return apply_compare<T>(decltype(code)::value, x, y); });
+      });
+    });
   } else {
-    dispatch_float(a.dtype(), [&](auto zero) { arithmetic_dispatch<decltype(zero)>(op, a, b, out); });
+    dispatch_float(a.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      with_op_code<BinaryOp, 0, kFirstCompare>(op, [&](auto code) {
+        binary_loop<T, T>(a, b, out, [](T x, T y) { return apply_binary<T>(decltype(code)::value, x, y); });
+      });
+    });
   }
 }
 

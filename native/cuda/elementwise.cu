@@ -46,18 +46,10 @@ void unary_typed(const Tensor& x, const Tensor& out, T p0, T p1) {
   check_launch("unary");
 }
 
-template <class T, size_t... Ops>
-void unary_dispatch(UnaryOp op, const Tensor& x, const Tensor& out, T p0, T p1, std::index_sequence<Ops...>) {
-  using Fn = void (*)(const Tensor&, const Tensor&, T, T);
-  static constexpr Fn table[] = {&unary_typed<T, static_cast<UnaryOp>(Ops)>...};
-  if (static_cast<size_t>(op) >= sizeof...(Ops)) fail(ErrorCode::Internal, "unknown unary op");
-  table[static_cast<size_t>(op)](x, out, p0, p1);
-}
-
 void unary(UnaryOp op, const Tensor& x, const Tensor& out, double p0, double p1) {
   dispatch_float(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    unary_dispatch<T>(op, x, out, T(p0), T(p1), std::make_index_sequence<static_cast<size_t>(UnaryOp::Count)>{});
+    with_op_code<UnaryOp, 0, kUnaryOps>(op, [&](auto code) { unary_typed<T, code>(x, out, T(p0), T(p1)); });
   });
 }
 
@@ -96,28 +88,16 @@ void binary_typed(const Tensor& a, const Tensor& b, const Tensor& out) {
   check_launch("binary");
 }
 
-// Op codes [First, First + sizeof...(Ops)): the arithmetic ones, or the comparisons.
-template <class T, class R, size_t First, size_t... Ops>
-void binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out, std::index_sequence<Ops...>) {
-  using Fn = void (*)(const Tensor&, const Tensor&, const Tensor&);
-  static constexpr Fn table[] = {&binary_typed<T, R, static_cast<BinaryOp>(First + Ops)>...};
-  const size_t at = static_cast<size_t>(op) - First;  // wraps past the table below First
-  if (at >= sizeof...(Ops)) fail(ErrorCode::Internal, "unknown binary op");
-  table[at](a, b, out);
-}
-
-constexpr size_t kFirstCompare = static_cast<size_t>(BinaryOp::Eq);
-constexpr size_t kCompares = static_cast<size_t>(BinaryOp::Count) - kFirstCompare;
-
 void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   if (math::is_comparison(op)) {
     dispatch_all(a.dtype(), [&](auto zero) {
-      binary_dispatch<decltype(zero), uint8_t, kFirstCompare>(op, a, b, out, std::make_index_sequence<kCompares>{});
+      using T = decltype(zero);
+      with_op_code<BinaryOp, kFirstCompare, kBinaryOps>(op, [&](auto code) { binary_typed<T, uint8_t, code>(a, b, out); });
     });
   } else {
     dispatch_float(a.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      binary_dispatch<T, T, 0>(op, a, b, out, std::make_index_sequence<kFirstCompare>{});
+      with_op_code<BinaryOp, 0, kFirstCompare>(op, [&](auto code) { binary_typed<T, T, code>(a, b, out); });
     });
   }
 }

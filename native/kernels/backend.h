@@ -4,7 +4,10 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <vector>
+#include "../core/error.h"
 #include "../core/tensor.h"
 #include "scalar_math.h"
 
@@ -13,6 +16,25 @@ namespace dv {
 using math::BinaryOp;
 using math::ReduceOp;
 using math::UnaryOp;
+
+// Calls f(std::integral_constant<E, code>{}) for the run-time op code `op`, one of
+// [First, Last): one instantiation per enum value, built from the enum itself, so a backend
+// keeps no list of ops to update when one is added. Anything else is an internal error.
+template <class E, size_t First, size_t Last, class F, size_t... I>
+void with_op_code_in(E op, F&& f, std::index_sequence<I...>) {
+  const bool found =
+      ((static_cast<size_t>(op) == First + I && (f(std::integral_constant<E, static_cast<E>(First + I)>{}), true)) ||
+       ...);
+  if (!found) fail(ErrorCode::Internal, "no kernel for op code ", static_cast<int>(op));
+}
+template <class E, size_t First, size_t Last, class F>
+void with_op_code(E op, F&& f) {
+  with_op_code_in<E, First, Last>(op, f, std::make_index_sequence<Last - First>{});
+}
+
+constexpr size_t kUnaryOps = static_cast<size_t>(UnaryOp::Count);
+constexpr size_t kFirstCompare = static_cast<size_t>(BinaryOp::Eq);  // arithmetic ops come before
+constexpr size_t kBinaryOps = static_cast<size_t>(BinaryOp::Count);
 
 struct ConvGeometry;  // kernels/conv_geometry.h
 
